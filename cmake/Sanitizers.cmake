@@ -1,0 +1,6 @@
+# ASan + UBSan apply to the whole build: mixing instrumented and plain objects hides bugs.
+if(TOOLAUTH_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all
+                      -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

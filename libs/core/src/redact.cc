@@ -1,0 +1,157 @@
+#include "toolauth/core/redact.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace toolauth::core {
+namespace {
+
+std::string normalise(std::string_view name) {
+  std::string out(name);
+  for (char& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (c == '-') c = '_';
+  }
+  return out;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+bool is_base64url(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+}
+
+bool is_token_char(char c) {
+  return is_base64url(c) || c == '.' || c == '~' || c == '+' || c == '/' || c == '=';
+}
+
+// Length of a JWS/JWE compact serialisation starting at `text[pos]` ("eyJ" + two or more
+// dot-separated base64url segments), or 0 when there is none.
+std::size_t jwt_length_at(std::string_view text, std::size_t pos) {
+  if (text.substr(pos, 3) != "eyJ") return 0;
+  std::size_t end = pos;
+  int dots = 0;
+  while (end < text.size() && (is_base64url(text[end]) || text[end] == '.')) {
+    if (text[end] == '.') ++dots;
+    ++end;
+  }
+  return dots >= 2 ? end - pos : 0;
+}
+
+bool starts_with_icase(std::string_view text, std::size_t pos, std::string_view word) {
+  if (text.size() - pos < word.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[pos + i])) != word[i]) return false;
+  }
+  return true;
+}
+
+// If `name=` ends at `eq`, returns the name (the run of name characters before '=').
+std::string_view parameter_name_before(std::string_view text, std::size_t eq) {
+  std::size_t begin = eq;
+  while (begin > 0 && (is_base64url(text[begin - 1]))) --begin;
+  if (begin == eq) return {};
+  if (begin > 0 &&
+      std::string_view("?& \t\"'(,;\n").find(text[begin - 1]) == std::string_view::npos)
+    return {};
+  return text.substr(begin, eq - begin);
+}
+
+}  // namespace
+
+bool is_sensitive_name(std::string_view raw_name) {
+  const std::string name = normalise(raw_name);
+  static constexpr std::array<std::string_view, 8> kExact = {
+      "token",           "code", "device_code", "user_code", "code_verifier", "x_identity_header",
+      "identity_header", "sig"};
+  if (std::find(kExact.begin(), kExact.end(), name) != kExact.end()) return true;
+  static constexpr std::array<std::string_view, 4> kSuffixes = {"_token", "secret", "password",
+                                                                "key"};
+  for (auto suffix : kSuffixes) {
+    if (ends_with(name, suffix)) return true;
+  }
+  static constexpr std::array<std::string_view, 4> kContains = {"assertion", "authorization",
+                                                                "cookie", "credential"};
+  for (auto part : kContains) {
+    if (name.find(part) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string redact_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (auto n = jwt_length_at(text, i); n > 0) {
+      out += kRedacted;
+      i += n;
+      continue;
+    }
+    bool scheme = false;
+    for (std::string_view word : {std::string_view("bearer "), std::string_view("basic ")}) {
+      if (starts_with_icase(text, i, word) && (i == 0 || !is_base64url(text[i - 1]))) {
+        std::size_t end = i + word.size();
+        while (end < text.size() && is_token_char(text[end])) ++end;
+        if (end > i + word.size()) {
+          out.append(text.substr(i, word.size()));
+          out += kRedacted;
+          i = end;
+          scheme = true;
+        }
+        break;
+      }
+    }
+    if (scheme) continue;
+    out.push_back(text[i]);
+    if (text[i] == '=' || text[i] == ':') {
+      const auto name = parameter_name_before(text, i);
+      if (!name.empty() && is_sensitive_name(name)) {
+        std::size_t end = i + 1;
+        while (end < text.size() && text[end] == ' ' && text[i] == ':') ++end;
+        // `name=value` ends at the next parameter separator; a header-style `name: value`
+        // runs to the end of the line, so "Authorization: Bearer x" loses scheme and token.
+        const std::string_view stops = text[i] == '=' ? "& \t\"'#),;\n" : "\"',;\r\n";
+        std::size_t value_end = end;
+        while (value_end < text.size() && stops.find(text[value_end]) == std::string_view::npos)
+          ++value_end;
+        if (value_end > end) {
+          out.append(text.substr(i + 1, end - i - 1));
+          out += kRedacted;
+          i = value_end;
+          continue;
+        }
+      }
+    }
+    ++i;
+  }
+  return out;
+}
+
+nlohmann::json redact_json(const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::object: {
+      nlohmann::json out = nlohmann::json::object();
+      for (const auto& [key, item] : value.items()) {
+        const bool secret = is_sensitive_name(key) && !item.is_null() && !item.is_boolean() &&
+                            !(item.is_string() && item.get_ref<const std::string&>().empty());
+        out[key] = secret ? nlohmann::json(kRedacted) : redact_json(item);
+      }
+      return out;
+    }
+    case nlohmann::json::value_t::array: {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& item : value) out.push_back(redact_json(item));
+      return out;
+    }
+    case nlohmann::json::value_t::string:
+      return redact_text(value.get_ref<const std::string&>());
+    default:
+      return value;
+  }
+}
+
+}  // namespace toolauth::core

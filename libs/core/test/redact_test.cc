@@ -1,0 +1,64 @@
+#include "toolauth/core/redact.h"
+
+#include <gtest/gtest.h>
+
+namespace toolauth::core {
+namespace {
+
+constexpr const char* kJwt =
+    "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLWJ5dGVzLWhlcmU";
+
+TEST(RedactTest, SensitiveNamesAreRecognisedWhateverTheirSpelling) {
+  for (const char* name :
+       {"access_token", "refresh_token", "id_token", "client_secret", "password", "code",
+        "client_assertion", "Authorization", "X-API-Key", "x-functions-key", "Cookie",
+        "code_verifier", "device_code", "subject_token", "vault_key", "admin-key"}) {
+    EXPECT_TRUE(is_sensitive_name(name)) << name;
+  }
+  for (const char* name : {"client_id", "scope", "grant_type", "token_type", "state", "kid", "keys",
+                           "expires_in", "redirect_uri"}) {
+    EXPECT_FALSE(is_sensitive_name(name)) << name;
+  }
+}
+
+TEST(RedactTest, JwtInFreeTextIsRemoved) {
+  const std::string text = std::string("got token ") + kJwt + " from idp";
+  EXPECT_EQ(redact_text(text), "got token [redacted] from idp");
+}
+
+TEST(RedactTest, BearerAndBasicCredentialsAreRemoved) {
+  EXPECT_EQ(redact_text("Authorization: Bearer abc.def-123"), "Authorization: [redacted]");
+  EXPECT_EQ(redact_text("sent bearer opaque-token-value now"), "sent bearer [redacted] now");
+  EXPECT_EQ(redact_text("Basic dXNlcjpwYXNz"), "Basic [redacted]");
+}
+
+TEST(RedactTest, SensitiveQueryAndFormParametersAreRemoved) {
+  EXPECT_EQ(redact_text("/cb?code=AbC123&state=xyz"), "/cb?code=[redacted]&state=xyz");
+  EXPECT_EQ(redact_text("grant_type=password&password=hunter2&client_id=app"),
+            "grant_type=password&password=[redacted]&client_id=app");
+  EXPECT_EQ(redact_text("x-api-key: k-123"), "x-api-key: [redacted]");
+  // Names that merely contain a sensitive word are not secrets.
+  EXPECT_EQ(redact_text("error_code=500"), "error_code=500");
+  EXPECT_EQ(redact_text("zipcode=123"), "zipcode=123");
+}
+
+TEST(RedactTest, JsonKeysAndNestedStringsAreRedacted) {
+  const nlohmann::json in = {
+      {"access_token", kJwt},
+      {"client_id", "app"},
+      {"nested", {{"client_secret", "s"}, {"note", std::string("tok ") + kJwt}}},
+      {"list", {kJwt}},
+      {"password", ""},
+      {"refresh_token", nullptr}};
+  const nlohmann::json out = redact_json(in);
+  EXPECT_EQ(out["access_token"], "[redacted]");
+  EXPECT_EQ(out["client_id"], "app");
+  EXPECT_EQ(out["nested"]["client_secret"], "[redacted]");
+  EXPECT_EQ(out["nested"]["note"], "tok [redacted]");
+  EXPECT_EQ(out["list"][0], "[redacted]");
+  EXPECT_EQ(out["password"], "");  // empty and null values carry no secret; keep them visible
+  EXPECT_TRUE(out["refresh_token"].is_null());
+}
+
+}  // namespace
+}  // namespace toolauth::core
