@@ -1,0 +1,328 @@
+#include "toolauth/http/server.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "test_support.h"
+#include "toolauth/http/error.h"
+#include "toolauth/http/router.h"
+#include "toolauth/http/sse.h"
+
+namespace toolauth::http {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::RawConnection;
+using testing::run_sync;
+using testing::ServerThread;
+using testing::status_of;
+
+class ServerTest : public ::testing::Test {
+ protected:
+  ServerTest() {
+    router_.add(Method::get, "/hello/{name}", [](Request& r) {
+      return Response::json(200, {{"hello", r.param("name")}, {"query", r.query}});
+    });
+    router_.add(Method::post, "/echo", [](Request& r) { return Response::text(200, r.body); });
+    router_.add(Method::get, "/throw",
+                [](Request&) -> Response { throw std::runtime_error("boom"); });
+    router_.add(Method::get, "/events", [](Request&) {
+      return Response::event_stream([](EventStream& events) -> boost::asio::awaitable<void> {
+        for (int i = 1; i <= 3; ++i) {
+          if (!co_await events.send({.data = "n=" + std::to_string(i), .id = std::to_string(i)}))
+            co_return;
+        }
+      });
+    });
+  }
+
+  std::unique_ptr<ServerThread> start(ServerLimits limits = {}) {
+    return std::make_unique<ServerThread>(router_.handler(), limits);
+  }
+
+  core::Result<ClientResponse> get(const std::string& url, Client* client = nullptr) {
+    return run_sync<core::Result<ClientResponse>>(
+        [&]() -> boost::asio::awaitable<core::Result<ClientResponse>> {
+          if (client) co_return co_await client->send({.method = Method::get, .url = url});
+          Client own(co_await boost::asio::this_coro::executor);
+          co_return co_await own.send({.method = Method::get, .url = url});
+        });
+  }
+
+  // After every attack the server must still answer a normal request.
+  void expect_healthy(ServerThread& server) {
+    auto r = get(server.url("/hello/again"));
+    ASSERT_TRUE(r.ok()) << r.error().message();
+    EXPECT_EQ(r->status, 200);
+  }
+
+  Router router_;
+};
+
+TEST_F(ServerTest, ServesRoutesWithPathParamsQueryAndRequestId) {
+  auto server = start();
+  auto r = get(server->url("/hello/alice?x=1"));
+  ASSERT_TRUE(r.ok()) << r.error().message();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(r->body), (nlohmann::json{{"hello", "alice"}, {"query", "x=1"}}));
+  EXPECT_EQ(r->headers.get("x-request-id").value_or("").size(), 36u);
+}
+
+TEST_F(ServerTest, KeepAliveReusesOneConnection) {
+  auto server = start();
+  run_sync<int>([&]() -> boost::asio::awaitable<int> {
+    Client client(co_await boost::asio::this_coro::executor);
+    for (int i = 0; i < 5; ++i) {
+      auto r = co_await client.send(
+          {.method = Method::post, .url = server->url("/echo"), .body = "b" + std::to_string(i)});
+      EXPECT_TRUE(r.ok());
+      EXPECT_EQ(r->body, "b" + std::to_string(i));
+    }
+    EXPECT_EQ(client.stats().connections_opened, 1u);
+    EXPECT_EQ(client.stats().reused, 4u);
+    co_return 0;
+  });
+  EXPECT_EQ(server->stats().connections_accepted, 1u);
+  EXPECT_EQ(server->stats().requests, 5u);
+}
+
+TEST_F(ServerTest, OversizedHeadersGet431AndTheServerStaysHealthy) {
+  auto server = start({.max_header_bytes = 1024});
+  RawConnection raw(server->port());
+  raw.send("GET /hello/x HTTP/1.1\r\nHost: a\r\nX-Big: " + std::string(4096, 'a') + "\r\n\r\n");
+  EXPECT_EQ(status_of(raw.read_until_closed()), 431);
+  EXPECT_EQ(server->stats().rejected_header_too_large, 1u);
+  expect_healthy(*server);
+}
+
+TEST_F(ServerTest, OversizedBodyGets413BeforeItIsRead) {
+  auto server = start({.max_body_bytes = 1000});
+  RawConnection raw(server->port());
+  raw.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n");
+  EXPECT_EQ(status_of(raw.read_until_closed()), 413);
+  EXPECT_EQ(server->stats().rejected_body_too_large, 1u);
+  expect_healthy(*server);
+}
+
+TEST_F(ServerTest, OversizedChunkedBodyGets413) {
+  auto server = start({.max_body_bytes = 1000});
+  RawConnection raw(server->port());
+  raw.send("POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n" +
+           std::string(0x800, 'a') + "\r\n0\r\n\r\n");
+  EXPECT_EQ(status_of(raw.read_until_closed()), 413);
+  expect_healthy(*server);
+}
+
+TEST_F(ServerTest, SlowlorisIsCutOffAtTheReadTimeout) {
+  auto server = start({.read_timeout = 300ms});
+  RawConnection raw(server->port());
+  raw.send("GET /hello/x HTTP/1.1\r\nHost: a\r\nX-Slow: ");  // and never finish
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(raw.read_until_closed(), "");  // closed without a response
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+  EXPECT_EQ(server->stats().read_timeouts, 1u);
+  EXPECT_EQ(server->open_connections(), 0u);
+  expect_healthy(*server);
+}
+
+TEST_F(ServerTest, ConnectionThatNeverSendsIsCutOffAtTheReadTimeout) {
+  auto server = start({.read_timeout = 300ms});
+  RawConnection raw(server->port());
+  EXPECT_EQ(raw.read_until_closed(), "");
+  EXPECT_EQ(server->stats().read_timeouts, 1u);
+}
+
+struct SmugglingCase {
+  const char* name;
+  std::string request;
+};
+
+class RequestSmugglingTest : public ServerTest,
+                             public ::testing::WithParamInterface<SmugglingCase> {};
+
+TEST_P(RequestSmugglingTest, AmbiguousFramingGets400AndTheConnectionCloses) {
+  auto server = start();
+  RawConnection raw(server->port());
+  // A smuggled second request follows; it must never be served.
+  raw.send(GetParam().request + "GET /hello/smuggled HTTP/1.1\r\nHost: a\r\n\r\n");
+  const auto response = raw.read_until_closed();
+  EXPECT_EQ(status_of(response), 400) << response;
+  EXPECT_EQ(response.find("smuggled"), std::string::npos) << response;
+  EXPECT_EQ(response.find("HTTP/1.1", 1), std::string::npos)
+      << "exactly one response: " << response;
+  EXPECT_EQ(server->stats().requests, 0u);
+  expect_healthy(*server);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, RequestSmugglingTest,
+    ::testing::Values(
+        SmugglingCase{"ContentLengthWithTransferEncoding",
+                      "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: "
+                      "chunked\r\n\r\n0\r\n\r\n"},
+        SmugglingCase{"TransferEncodingWithContentLength",
+                      "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: "
+                      "chunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\n"},
+        SmugglingCase{"ConflictingContentLengths",
+                      "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nContent-Length: "
+                      "5\r\n\r\nabcde"},
+        SmugglingCase{
+            "RepeatedEqualContentLengths",
+            "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nContent-Length: 4\r\n\r\nabcd"},
+        SmugglingCase{"ContentLengthList",
+                      "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 4, 4\r\n\r\nabcd"},
+        SmugglingCase{"SignedContentLength",
+                      "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: +4\r\n\r\nabcd"},
+        SmugglingCase{"TransferEncodingNotChunked",
+                      "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\nabcd"},
+        SmugglingCase{"ChunkedNotLast",
+                      "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, "
+                      "identity\r\n\r\n0\r\n\r\n"},
+        SmugglingCase{
+            "ObfuscatedChunked",
+            "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n"},
+        SmugglingCase{"RepeatedTransferEncoding",
+                      "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: "
+                      "chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
+        SmugglingCase{"SpaceBeforeColon",
+                      "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding : "
+                      "chunked\r\nContent-Length: 4\r\n\r\nabcd"},
+        SmugglingCase{"BadChunkSize",
+                      "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: "
+                      "chunked\r\n\r\nzz\r\nabcd\r\n0\r\n\r\n"},
+        SmugglingCase{
+            "TransferEncodingInHttp10",
+            "POST /echo HTTP/1.0\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
+        SmugglingCase{"BareLineFeeds", "GET /hello/x HTTP/1.1\nHost: a\n\n"},
+        SmugglingCase{"MissingHost", "GET /hello/x HTTP/1.1\r\n\r\n"},
+        SmugglingCase{"RepeatedHost", "GET /hello/x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"},
+        SmugglingCase{"AbsoluteFormTarget",
+                      "GET http://evil.test/hello/x HTTP/1.1\r\nHost: a\r\n\r\n"}),
+    [](const ::testing::TestParamInfo<SmugglingCase>& param_info) {
+      return std::string(param_info.param.name);
+    });
+
+TEST_F(ServerTest, HandlerThatThrowsGets500AndTheServerStaysHealthy) {
+  auto server = start();
+  auto r = get(server->url("/throw"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 500);
+  EXPECT_EQ(nlohmann::json::parse(r->body)["error"], "server_error");
+  EXPECT_EQ(r->body.find("boom"), std::string::npos);  // no internals leak to the client
+  EXPECT_EQ(server->stats().handler_exceptions, 1u);
+  expect_healthy(*server);
+}
+
+TEST_F(ServerTest, ExpectContinueGetsInterimResponse) {
+  auto server = start();
+  RawConnection raw(server->port());
+  raw.send(
+      "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: "
+      "close\r\n\r\nhello");
+  const auto response = raw.read_until_closed();
+  EXPECT_EQ(status_of(response), 100);
+  EXPECT_NE(response.find("HTTP/1.1 200 OK"), std::string::npos);
+  EXPECT_NE(response.find("\r\n\r\nhello"), std::string::npos);
+}
+
+TEST_F(ServerTest, ChunkedRequestBodyIsAccepted) {
+  auto server = start();
+  RawConnection raw(server->port());
+  raw.send(
+      "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nConnection: "
+      "close\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+  const auto response = raw.read_until_closed();
+  EXPECT_EQ(status_of(response), 200);
+  EXPECT_NE(response.find("\r\n\r\nabcde"), std::string::npos);
+}
+
+TEST_F(ServerTest, HeadGetsHeadersWithoutBody) {
+  auto server = start();
+  RawConnection raw(server->port());
+  raw.send("HEAD /hello/x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  const auto response = raw.read_until_closed();
+  EXPECT_EQ(status_of(response), 200);
+  EXPECT_NE(response.find("Content-Length: "), std::string::npos);
+  EXPECT_EQ(response.substr(response.find("\r\n\r\n") + 4), "");
+}
+
+TEST_F(ServerTest, EventStreamIsChunkedAndParsable) {
+  auto server = start();
+  auto r = get(server->url("/events"));
+  ASSERT_TRUE(r.ok()) << r.error().message();
+  EXPECT_EQ(r->headers.get("content-type"), "text/event-stream");
+  SseParser parser;
+  auto events = parser.feed(r->body);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[2].data, "n=3");
+  EXPECT_EQ(events[2].id, "3");
+  expect_healthy(*server);  // the connection is still usable after the stream
+}
+
+TEST_F(ServerTest, MaxConnectionsRefusesTheExtraConnection) {
+  auto server = start({.max_connections = 1});
+  RawConnection first(server->port());
+  first.send("GET /hello/x HTTP/1.1\r\nHost: a\r\n\r\n");  // kept alive: holds the slot
+  EXPECT_EQ(status_of(first.read_response()), 200);
+  RawConnection second(server->port());
+  EXPECT_EQ(second.read_until_closed(), "");
+  EXPECT_EQ(server->stats().connections_refused, 1u);
+}
+
+TEST_F(ServerTest, StopClosesIdleConnectionsAndStopsAccepting) {
+  auto server = start();
+  RawConnection idle(server->port());
+  idle.send("GET /hello/x HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(status_of(idle.read_response()), 200);
+  server->stop();
+  EXPECT_EQ(idle.read_until_closed(), "");  // idle, so closed at once
+  EXPECT_EQ(server->open_connections(), 0u);
+  auto r = get(server->url("/hello/late"));
+  EXPECT_FALSE(r.ok());
+}
+
+TEST_F(ServerTest, AccessLogCarriesNoSecrets) {
+  std::ostringstream log;
+  Router router;
+  router.add(Method::get, "/cb", [](Request&) { return Response::empty(204); });
+  boost::asio::io_context io;
+  Server server(io.get_executor(), router.handler(), {},
+                core::Logger({core::LogLevel::info, core::LogFormat::json_lines}, &log));
+  const auto port = *server.listen({"127.0.0.1", 0, std::nullopt});
+  boost::asio::co_spawn(
+      io,
+      [&]() -> boost::asio::awaitable<void> {
+        Client client(co_await boost::asio::this_coro::executor);
+        auto url = "http://127.0.0.1:" + std::to_string(port) + "/cb?code=SECRETCODE&state=visible";
+        (void)co_await client.send({.method = Method::get, .url = url});
+        server.stop();
+      },
+      boost::asio::detached);
+  io.run();
+  EXPECT_NE(log.str().find("state=visible"), std::string::npos) << log.str();
+  EXPECT_EQ(log.str().find("SECRETCODE"), std::string::npos) << log.str();
+}
+
+TEST_F(ServerTest, LocalhostBindsBothLoopbackFamiliesOnOnePort) {
+  boost::asio::io_context io;
+  Server server(io.get_executor(), router_.handler());
+  auto port = server.listen({"localhost", 0, std::nullopt});
+  ASSERT_TRUE(port.ok()) << port.error().message();
+  boost::asio::ip::tcp::socket v4(io), v6(io);
+  v4.connect({boost::asio::ip::make_address("127.0.0.1"), *port});
+  boost::system::error_code ec;
+  v6.connect({boost::asio::ip::make_address("::1"), *port}, ec);
+  EXPECT_FALSE(ec) << "IPv6 loopback: " << ec.message();
+}
+
+TEST_F(ServerTest, ListenOnATakenPortFails) {
+  auto server = start();
+  boost::asio::io_context io;
+  Server second(io.get_executor(), router_.handler());
+  auto r = second.listen({"127.0.0.1", server->port(), std::nullopt});
+  EXPECT_EQ(r.code(), Errc::bind_failed);
+}
+
+}  // namespace
+}  // namespace toolauth::http
