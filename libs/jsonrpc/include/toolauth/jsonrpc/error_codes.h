@@ -29,8 +29,8 @@ inline constexpr int kInternalError = -32603;
 // An error object of a response. `data` is left to callers: the helpers below never set it.
 struct RpcError {
   int code = kInternalError;
-  std::string message;
-  std::optional<nlohmann::json> data;
+  std::string message{};
+  std::optional<nlohmann::json> data{};
 
   bool operator==(const RpcError&) const = default;
 };
