@@ -1,14 +1,10 @@
 #include "toolauth/jose/certificate_authority.h"
 
 #include <gtest/gtest.h>
-#include <openssl/x509.h>
-#include <openssl/x509_vfy.h>
-#include <openssl/x509v3.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
-#include <memory>
 
 #include "test_common.h"
 #include "toolauth/core/random.h"
@@ -19,43 +15,8 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-
-struct X509Free {
-  void operator()(X509* p) const { X509_free(p); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Free>;
-
-X509Ptr to_x509(const Certificate& certificate) {
-  const auto* data = reinterpret_cast<const unsigned char*>(certificate.der().data());
-  return X509Ptr(d2i_X509(nullptr, &data, static_cast<long>(certificate.der().size())));
-}
-
-// What a TLS client does with a server certificate: build the chain to the trusted CA, check
-// it for a TLS server at `time`, strictly (RFC 5280 profile), and match the host or IP.
-struct Expectation {
-  std::string host = {};
-  std::string ip = {};
-  core::Clock::time_point time = {};
-};
-int verify_like_a_tls_client(const Certificate& ca, const Certificate& leaf,
-                             const Expectation& expect) {
-  X509_STORE* store = X509_STORE_new();
-  X509Ptr ca_x509 = to_x509(ca), leaf_x509 = to_x509(leaf);
-  X509_STORE_add_cert(store, ca_x509.get());
-  X509_STORE_CTX* ctx = X509_STORE_CTX_new();
-  X509_STORE_CTX_init(ctx, store, leaf_x509.get(), nullptr);
-  X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx);
-  X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT);
-  X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_SSL_SERVER);
-  X509_VERIFY_PARAM_set_time(param, std::chrono::system_clock::to_time_t(expect.time));
-  if (!expect.host.empty()) X509_VERIFY_PARAM_set1_host(param, expect.host.c_str(), 0);
-  if (!expect.ip.empty()) X509_VERIFY_PARAM_set1_ip_asc(param, expect.ip.c_str());
-  const int ok = X509_verify_cert(ctx);
-  const int error = ok == 1 ? X509_V_OK : X509_STORE_CTX_get_error(ctx);
-  X509_STORE_CTX_free(ctx);
-  X509_STORE_free(store);
-  return error;
-}
+using testing::Expectation;
+using testing::verify_like_a_tls_client;
 
 class CertificateAuthorityTest : public ::testing::Test {
  protected:
