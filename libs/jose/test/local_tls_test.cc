@@ -18,7 +18,7 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using Outcome = LocalTls::Outcome;
 
-class LocalTlsTest : public ::testing::Test {
+class LocalTlsCertificatesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("toolauth-jose-tls-" + core::random_hex(8)) / "tls";
@@ -61,7 +61,7 @@ class LocalTlsTest : public ::testing::Test {
   core::ManualClock clock_;
 };
 
-TEST_F(LocalTlsTest, FirstStartCreatesCaAndServerFilesWithPrivateKeysProtected) {
+TEST_F(LocalTlsCertificatesTest, FirstStartCreatesCaAndServerFilesWithPrivateKeysProtected) {
   const LocalTls tls = load();
   EXPECT_EQ(tls.outcome, Outcome::created);
   EXPECT_EQ(tls.ca_file, dir_ / "ca.pem");
@@ -75,7 +75,7 @@ TEST_F(LocalTlsTest, FirstStartCreatesCaAndServerFilesWithPrivateKeysProtected) 
   expect_trusted_by_ca_file(tls);
 }
 
-TEST_F(LocalTlsTest, LaterStartsLoadTheSameFiles) {
+TEST_F(LocalTlsCertificatesTest, LaterStartsLoadTheSameFiles) {
   const LocalTls first = load();
   clock_.advance(24h * 30);
   const LocalTls second = load();
@@ -84,13 +84,13 @@ TEST_F(LocalTlsTest, LaterStartsLoadTheSameFiles) {
   EXPECT_EQ(second.private_key_pem, first.private_key_pem);
 }
 
-TEST_F(LocalTlsTest, KeepsTheServerCertificateUntilSevenDaysBeforeExpiry) {
+TEST_F(LocalTlsCertificatesTest, KeepsTheServerCertificateUntilSevenDaysBeforeExpiry) {
   const LocalTls first = load();
   clock_.set(first.server_certificate.not_after() - kServerCertificateRenewalMargin - 1s);
   EXPECT_EQ(load().outcome, Outcome::loaded);
 }
 
-TEST_F(LocalTlsTest, RenewsTheServerCertificateWithinSevenDaysOfExpiryUnderTheSameCa) {
+TEST_F(LocalTlsCertificatesTest, RenewsTheServerCertificateWithinSevenDaysOfExpiryUnderTheSameCa) {
   const LocalTls first = load();
   const std::string ca_pem = read(dir_ / "ca.pem");
   clock_.set(first.server_certificate.not_after() - std::chrono::days(6));
@@ -103,7 +103,7 @@ TEST_F(LocalTlsTest, RenewsTheServerCertificateWithinSevenDaysOfExpiryUnderTheSa
   EXPECT_EQ(load().outcome, Outcome::loaded);
 }
 
-TEST_F(LocalTlsTest, RenewsTheServerCertificateWhenItsKeyIsReplaced) {
+TEST_F(LocalTlsCertificatesTest, RenewsTheServerCertificateWhenItsKeyIsReplaced) {
   load();
   std::ofstream(dir_ / "server.key") << testing::ec_key().to_pem();
   const LocalTls tls = load();
@@ -111,7 +111,7 @@ TEST_F(LocalTlsTest, RenewsTheServerCertificateWhenItsKeyIsReplaced) {
   expect_trusted_by_ca_file(tls);
 }
 
-TEST_F(LocalTlsTest, RenewsTheServerCertificateWhenTheCaChanged) {
+TEST_F(LocalTlsCertificatesTest, RenewsTheServerCertificateWhenTheCaChanged) {
   load();
   const auto other_ca = CertificateAuthority::generate("other", clock_).value();
   ASSERT_TRUE(other_ca.save(dir_).ok());
@@ -121,7 +121,7 @@ TEST_F(LocalTlsTest, RenewsTheServerCertificateWhenTheCaChanged) {
   expect_trusted_by_ca_file(tls);
 }
 
-TEST_F(LocalTlsTest, StartsOverWhenTheCaKeyIsMissingOrCorrupt) {
+TEST_F(LocalTlsCertificatesTest, StartsOverWhenTheCaKeyIsMissingOrCorrupt) {
   const LocalTls first = load();
   fs::remove(dir_ / "ca.key");
   const LocalTls second = load();
@@ -132,7 +132,7 @@ TEST_F(LocalTlsTest, StartsOverWhenTheCaKeyIsMissingOrCorrupt) {
   EXPECT_EQ(load().outcome, Outcome::created);
 }
 
-TEST_F(LocalTlsTest, ReportsAStateFolderThatCannotBeCreated) {
+TEST_F(LocalTlsCertificatesTest, ReportsAStateFolderThatCannotBeCreated) {
   fs::create_directories(dir_.parent_path());
   std::ofstream(dir_) << "a file where the folder should be";
   EXPECT_EQ(LocalTls::load_or_create(dir_ / "sub", clock_).code(), Errc::io_error);

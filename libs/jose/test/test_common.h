@@ -13,6 +13,7 @@
 #include "toolauth/core/clock.h"
 #include "toolauth/jose/certificate.h"
 #include "toolauth/jose/key.h"
+#include "toolauth/jose/signing_key.h"
 
 namespace toolauth::jose::testing {
 
@@ -29,6 +30,24 @@ inline const PrivateKey& other_rsa_key() {
 }
 inline const PrivateKey& ec_key() {
   static const PrivateKey key = PrivateKey::generate_ec_p256().value();
+  return key;
+}
+
+// Signing keys over the keys above, with certificates made at kTestEpoch.
+inline SigningKey make_signing_key(const PrivateKey& key, Alg alg) {
+  const core::ManualClock clock{core::Clock::time_point(kTestEpoch)};
+  return SigningKey::from(
+             key,
+             Certificate::self_signed(key, "test signing", std::chrono::days(365), clock).value(),
+             alg)
+      .value();
+}
+inline const SigningKey& rsa_signing_key() {
+  static const SigningKey key = make_signing_key(rsa_key(), Alg::RS256);
+  return key;
+}
+inline const SigningKey& ec_signing_key() {
+  static const SigningKey key = make_signing_key(ec_key(), Alg::ES256);
   return key;
 }
 
