@@ -37,7 +37,9 @@ core::Result<std::optional<std::int64_t>> read_numeric_date(const nlohmann::json
     default:
       break;
   }
-  return core::Error{Errc::malformed_token, "\"" + std::string(name) + "\" is not a NumericDate"};
+  std::string detail(name);
+  detail += " is not a NumericDate";
+  return core::Error{Errc::malformed_token, std::move(detail)};
 }
 
 ClaimsBuilder& ClaimsBuilder::issuer(std::string iss) { return claim("iss", std::move(iss)); }

@@ -38,27 +38,29 @@ core::Result<bool> allows_verify(const nlohmann::json& jwk, std::size_t index) {
 
 bool alg_fits(Alg alg, const PublicKey& key) { return key_type_for(alg) == key.type(); }
 
-// The certificate of `x5c` (first entry), checked against the key and any thumbprints.
+// The certificate of `x5c` (first entry), which must be for `key`; nullopt without `x5c`.
 core::Result<std::optional<Certificate>> certificate_of(const nlohmann::json& jwk,
                                                         const PublicKey& key, std::size_t index) {
   const auto x5c = jwk.find("x5c");
-  std::optional<Certificate> certificate;
-  if (x5c != jwk.end()) {
-    if (!x5c->is_array() || x5c->empty())
-      return jwk_error(index, "\"x5c\" is not a non-empty array");
-    for (const auto& entry : *x5c) {
-      if (!entry.is_string()) return jwk_error(index, "\"x5c\" holds a non-string");
-    }
-    auto der = base64_decode(x5c->front().get_ref<const std::string&>());
-    if (!der.ok()) return jwk_error(index, "\"x5c\"[0]: " + der.error().message());
-    auto parsed = Certificate::from_der(*der);
-    if (!parsed.ok()) return jwk_error(index, "\"x5c\"[0]: " + parsed.error().message());
-    if (!(parsed->public_key() == key)) return jwk_error(index, "\"x5c\"[0] is for another key");
-    certificate = std::move(parsed).value();
+  if (x5c == jwk.end()) return std::optional<Certificate>();
+  if (!x5c->is_array() || x5c->empty()) return jwk_error(index, "\"x5c\" is not a non-empty array");
+  for (const auto& entry : *x5c) {
+    if (!entry.is_string()) return jwk_error(index, "\"x5c\" holds a non-string");
   }
+  auto der = base64_decode(x5c->front().get_ref<const std::string&>());
+  if (!der.ok()) return jwk_error(index, "\"x5c\"[0]: " + der.error().message());
+  auto certificate = Certificate::from_der(*der);
+  if (!certificate.ok()) return jwk_error(index, "\"x5c\"[0]: " + certificate.error().message());
+  if (!(certificate->public_key() == key)) return jwk_error(index, "\"x5c\"[0] is for another key");
+  return std::optional<Certificate>(std::move(certificate).value());
+}
+
+// `x5t` and `x5t#S256`, when present, must be strings and match `certificate` if there is one.
+core::Result<void> check_thumbprints(const nlohmann::json& jwk, const Certificate* certificate,
+                                     std::size_t index) {
   for (const char* name : {"x5t", "x5t#S256"}) {
     TOOLAUTH_ASSIGN_OR_RETURN(const auto thumbprint, optional_string(jwk, name, index));
-    if (thumbprint && certificate) {
+    if (thumbprint && certificate != nullptr) {
       const std::string& expected =
           name == std::string_view("x5t") ? certificate->x5t() : certificate->x5t_s256();
       if (*thumbprint != expected) {
@@ -66,7 +68,7 @@ core::Result<std::optional<Certificate>> certificate_of(const nlohmann::json& jw
       }
     }
   }
-  return certificate;
+  return {};
 }
 
 // One JWK: the key, or nullopt when it is to be skipped (see jwks.h).
@@ -96,6 +98,7 @@ core::Result<std::optional<JwkSet::Key>> parse_key(const nlohmann::json& jwk, st
   if (!key.ok()) return jwk_error(index, key.error().message());
   if (alg && !alg_fits(*alg, *key)) return jwk_error(index, "\"alg\" does not fit \"kty\"");
   TOOLAUTH_ASSIGN_OR_RETURN(auto certificate, certificate_of(jwk, *key, index));
+  TOOLAUTH_RETURN_IF_ERROR(check_thumbprints(jwk, certificate ? &*certificate : nullptr, index));
   TOOLAUTH_ASSIGN_OR_RETURN(auto issuer, optional_string(jwk, "issuer", index));
   return Skip(JwkSet::Key{.kid = *kid,
                           .key = std::move(key).value(),

@@ -112,18 +112,18 @@ std::optional<KeyType> key_type_for(Alg alg) {
 core::Result<std::string> sign(Alg alg, const PrivateKey& key, std::string_view signing_input) {
   TOOLAUTH_RETURN_IF_ERROR(check_alg_fits(alg, key.type()));
   internal::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!ctx) return internal::openssl_error("EVP_MD_CTX_new");
+  // One-shot use: without FINALISE, OpenSSL duplicates the whole context in the final step so
+  // that it could be used again.
+  EVP_MD_CTX_set_flags(ctx.get(), EVP_MD_CTX_FLAG_FINALISE);
   EVP_PKEY_CTX* pkey_ctx = nullptr;  // owned by ctx
-  if (!ctx ||
-      EVP_DigestSignInit_ex(ctx.get(), &pkey_ctx, "SHA256", nullptr, nullptr, KeyAccess::pkey(key),
+  if (EVP_DigestSignInit_ex(ctx.get(), &pkey_ctx, "SHA256", nullptr, nullptr, KeyAccess::pkey(key),
                             nullptr) != 1 ||
       (alg == Alg::PS256 && !configure_pss(pkey_ctx))) {
     return internal::openssl_error("EVP_DigestSignInit_ex");
   }
-  std::size_t size = 0;
-  if (EVP_DigestSign(ctx.get(), nullptr, &size, internal::as_bytes(signing_input),
-                     signing_input.size()) != 1) {
-    return internal::openssl_error("EVP_DigestSign (size)");
-  }
+  // The largest signature the key makes: the modulus size, or a maximal DER ECDSA-Sig-Value.
+  std::size_t size = static_cast<std::size_t>(EVP_PKEY_get_size(KeyAccess::pkey(key)));
   std::string signature(size, '\0');
   if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &size,
                      internal::as_bytes(signing_input), signing_input.size()) != 1) {
@@ -171,9 +171,10 @@ bool verify_signature(Alg alg, const PublicKey& key, std::string_view signing_in
     signature = *der;
   }
   internal::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!ctx) return false;
+  EVP_MD_CTX_set_flags(ctx.get(), EVP_MD_CTX_FLAG_FINALISE);
   EVP_PKEY_CTX* pkey_ctx = nullptr;  // owned by ctx
-  const bool ok = ctx &&
-                  EVP_DigestVerifyInit_ex(ctx.get(), &pkey_ctx, "SHA256", nullptr, nullptr,
+  const bool ok = EVP_DigestVerifyInit_ex(ctx.get(), &pkey_ctx, "SHA256", nullptr, nullptr,
                                           KeyAccess::pkey(key), nullptr) == 1 &&
                   (alg != Alg::PS256 || configure_pss(pkey_ctx)) &&
                   EVP_DigestVerify(ctx.get(), internal::as_bytes(signature), signature.size(),

@@ -176,11 +176,12 @@ core::Result<VerifiedJwt> Verifier::verify(std::string_view token) const {
 
   const nlohmann::json& claims = jwt.payload;
   auto missing = [](std::string_view name) {
-    return core::Error{Errc::missing_claim, "\"" + std::string(name) + "\""};
+    return core::Error{Errc::missing_claim, std::string(name)};
   };
   auto wrong_type = [](std::string_view name, std::string_view expected) {
-    return core::Error{Errc::malformed_token,
-                       "\"" + std::string(name) + "\" is not " + std::string(expected)};
+    std::string detail(name);
+    detail.append(" is not ").append(expected);
+    return core::Error{Errc::malformed_token, std::move(detail)};
   };
 
   // 5. Issuer.
