@@ -117,8 +117,12 @@ core::Result<Verifier> Verifier::Builder::build() const {
   if (contains(issuers_, "") || contains(audiences_, "") || contains(required_claims_, "")) {
     return invalid("empty issuer, audience or claim name");
   }
-  if (leeway_ < std::chrono::seconds(0)) return invalid("negative leeway");
-  if (max_age_ && *max_age_ < std::chrono::seconds(0)) return invalid("negative max_age");
+  // Bounded like the dates themselves (claims.h), so that no sum in verify() can overflow.
+  const std::chrono::seconds limit(kMaxNumericDate);
+  if (leeway_ < std::chrono::seconds(0) || leeway_ > limit) return invalid("leeway out of range");
+  if (max_age_ && (*max_age_ < std::chrono::seconds(0) || *max_age_ > limit)) {
+    return invalid("max_age out of range");
+  }
   for (const auto& [name, check] : checks_) {
     if (!check) return invalid("check \"" + name + "\" has no function");
   }

@@ -541,6 +541,8 @@ TEST_F(VerifierTest, BuildRefusesIncompleteConfiguration) {
   EXPECT_EQ(builder().issuer("").build().code(), Errc::invalid_argument);
   EXPECT_EQ(builder().leeway(-1s).build().code(), Errc::invalid_argument);
   EXPECT_EQ(builder().max_age(-1s).build().code(), Errc::invalid_argument);
+  EXPECT_EQ(builder().leeway(std::chrono::seconds::max()).build().code(), Errc::invalid_argument);
+  EXPECT_EQ(builder().max_age(std::chrono::seconds::max()).build().code(), Errc::invalid_argument);
   EXPECT_EQ(builder().check("empty", nullptr).build().code(), Errc::invalid_argument);
 }
 

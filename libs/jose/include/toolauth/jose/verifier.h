@@ -104,7 +104,8 @@ class Verifier {
 
     // Errors: Errc::alg_none / Errc::alg_not_allowed (`none` or HS256 allowed),
     // Errc::invalid_argument (no algorithm, keys or clock; no issuer or audience and no
-    // any_issuer()/any_audience(); both; an empty name; a negative leeway or max_age).
+    // any_issuer()/any_audience(); both; an empty name; a leeway or max_age that is negative
+    // or beyond kMaxNumericDate).
     core::Result<Verifier> build() const;
 
    private:
