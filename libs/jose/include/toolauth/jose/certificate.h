@@ -26,7 +26,8 @@ struct CertificateAccess;
 
 class Certificate {
  public:
-  // The first CERTIFICATE block of `pem`. Errors: Errc::invalid_certificate.
+  // The first CERTIFICATE block of `pem` (later blocks must parse too: a half-corrupt chain
+  // file is refused, not silently cut short). Errors: Errc::invalid_certificate.
   static core::Result<Certificate> from_pem(std::string_view pem);
   // Every CERTIFICATE block of `pem`, in order (a chain file: leaf first). At least one.
   static core::Result<std::vector<Certificate>> chain_from_pem(std::string_view pem);
