@@ -2,12 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "test_support.h"
+#include "toolauth/core/random.h"
 #include "toolauth/http/error.h"
 #include "toolauth/http/router.h"
 #include "toolauth/http/sse.h"
+#include "toolauth/jose/certificate_authority.h"
+#include "toolauth/jose/key.h"
+#include "toolauth/jose/local_tls.h"
 
 namespace toolauth::http {
 namespace {
@@ -322,6 +328,90 @@ TEST_F(ServerTest, ListenOnATakenPortFails) {
   Server second(io.get_executor(), router_.handler());
   auto r = second.listen({"127.0.0.1", server->port(), std::nullopt});
   EXPECT_EQ(r.code(), Errc::bind_failed);
+}
+
+}  // namespace
+}  // namespace toolauth::http
+
+namespace toolauth::http {
+namespace {
+
+// HTTPS with the local CA that every toolauth server uses.
+class TlsServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("toolauth_tls_" + core::random_hex(6));
+    auto tls = jose::LocalTls::load_or_create(dir_, clock_);
+    ASSERT_TRUE(tls.ok()) << tls.error().message();
+    tls_.emplace(std::move(*tls));
+    router_.add(Method::get, "/who", [](Request& r) {
+      return Response::json(200, {{"tls", r.tls}, {"loopback", r.from_loopback()}});
+    });
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  core::Result<ClientResponse> get(const std::string& url, ClientOptions options) {
+    return run_sync<core::Result<ClientResponse>>(
+        [&]() -> boost::asio::awaitable<core::Result<ClientResponse>> {
+          Client client(co_await boost::asio::this_coro::executor, options);
+          co_return co_await client.send({.method = Method::get, .url = url});
+        });
+  }
+
+  TlsCredentials credentials() const { return {tls_->cert_chain_pem, tls_->private_key_pem}; }
+
+  core::SystemClock clock_;
+  std::filesystem::path dir_;
+  std::optional<jose::LocalTls> tls_;
+  Router router_;
+};
+
+TEST_F(TlsServerTest, ServesHttpsVerifiedAgainstTheLocalCaByIpAndName) {
+  ServerThread server(router_.handler(), {}, credentials(), "localhost");
+  const std::string port = std::to_string(server.port());
+  for (const std::string host : {"127.0.0.1", "localhost", "[::1]"}) {
+    auto r = get("https://" + host + ":" + port + "/who", {.ca_file = tls_->ca_file.string()});
+    ASSERT_TRUE(r.ok()) << host << ": " << r.error().message();
+    EXPECT_EQ(nlohmann::json::parse(r->body), (nlohmann::json{{"tls", true}, {"loopback", true}}));
+  }
+}
+
+TEST_F(TlsServerTest, ClientWithoutTheCaRefusesTheServer) {
+  ServerThread server(router_.handler(), {}, credentials());
+  auto r = get(server.url("/who", "https"), {});
+  EXPECT_EQ(r.code(), Errc::tls_failed) << r.error().message();
+}
+
+TEST_F(TlsServerTest, ClientRefusesACertificateIssuedForAnotherHost) {
+  auto ca = jose::CertificateAuthority::generate("other CA", clock_);
+  auto key = jose::PrivateKey::generate_ec_p256();
+  ASSERT_TRUE(ca.ok() && key.ok());
+  auto leaf =
+      ca->issue_server_certificate(*key, {.dns_names = {"other.test"}, .ip_addresses = {}}, clock_);
+  ASSERT_TRUE(leaf.ok());
+  std::filesystem::create_directories(dir_);
+  const auto ca_file = dir_ / "other-ca.pem";
+  std::ofstream(ca_file) << ca->certificate().to_pem();
+  ServerThread server(router_.handler(), {}, TlsCredentials{leaf->to_pem(), key->to_pem()});
+  auto r = get(server.url("/who", "https"), {.ca_file = ca_file.string()});
+  EXPECT_EQ(r.code(), Errc::tls_failed) << r.error().message();
+}
+
+TEST_F(TlsServerTest, PlainHttpOnTheTlsPortFailsTheHandshakeAndTheServerStaysHealthy) {
+  ServerThread server(router_.handler(), {}, credentials());
+  RawConnection raw(server.port());
+  raw.send("GET /who HTTP/1.1\r\nHost: a\r\n\r\n");
+  raw.read_until_closed();
+  EXPECT_EQ(server.stats().tls_handshake_failures, 1u);
+  auto r = get(server.url("/who", "https"), {.ca_file = tls_->ca_file.string()});
+  EXPECT_TRUE(r.ok());
+}
+
+TEST_F(TlsServerTest, MalformedCertificateIsRefusedAtListen) {
+  boost::asio::io_context io;
+  Server server(io.get_executor(), router_.handler());
+  auto r = server.listen({"127.0.0.1", 0, TlsCredentials{"not a pem", "nor this"}});
+  EXPECT_EQ(r.code(), Errc::tls_failed);
 }
 
 }  // namespace
