@@ -1,0 +1,171 @@
+#include "toolauth/service/journal.h"
+
+#include <charconv>
+
+#include "toolauth/core/log.h"
+#include "toolauth/core/redact.h"
+#include "toolauth/service/error.h"
+
+namespace toolauth::service {
+namespace {
+
+bool value_matches(const nlohmann::json& value, std::string_view expected) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::string:
+      return value.get_ref<const std::string&>() == expected;
+    case nlohmann::json::value_t::object:
+      return false;
+    case nlohmann::json::value_t::array:
+      for (const auto& element : value) {
+        if (value_matches(element, expected)) return true;
+      }
+      return false;
+    default:
+      return value.dump() == expected;
+  }
+}
+
+// Tries every way of reading `path` as member names joined by dots, since a member name may
+// itself contain a dot ("scp.read"); arrays on the way match when any element does.
+bool path_matches(const nlohmann::json& value, std::string_view path, std::string_view expected) {
+  if (value.is_array()) {
+    for (const auto& element : value) {
+      if (path_matches(element, path, expected)) return true;
+    }
+    return false;
+  }
+  if (!value.is_object()) return false;
+  if (auto it = value.find(std::string(path)); it != value.end() && value_matches(*it, expected)) {
+    return true;
+  }
+  for (auto dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', dot + 1)) {
+    auto it = value.find(std::string(path.substr(0, dot)));
+    if (it != value.end() && path_matches(*it, path.substr(dot + 1), expected)) return true;
+  }
+  return false;
+}
+
+core::Result<std::uint64_t> parse_number(std::string_view name, std::string_view text) {
+  std::uint64_t value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) {
+    return core::Error{Errc::invalid_query,
+                       std::string(name) + ": expected a non-negative integer"};
+  }
+  return value;
+}
+
+}  // namespace
+
+Journal::Journal(const core::Clock& clock, std::size_t capacity)
+    : clock_(clock), capacity_(capacity) {}
+
+std::uint64_t Journal::record(std::string_view kind, nlohmann::json fields) {
+  if (fields.is_null()) {
+    fields = nlohmann::json::object();
+  } else if (!fields.is_object()) {
+    fields = nlohmann::json{{"value", std::move(fields)}};
+  }
+  // Redact and read the clock outside the lock: both may take a while and need no state.
+  JournalEntry entry{0, clock_.now(), std::string(kind), core::redact_json(fields)};
+  std::lock_guard lock(mutex_);
+  entry.seq = ++last_seq_;
+  const auto seq = entry.seq;
+  entries_.push_back(std::move(entry));
+  while (entries_.size() > capacity_) {
+    entries_.pop_front();
+    ++dropped_;
+  }
+  return seq;
+}
+
+std::vector<JournalEntry> Journal::query(const JournalQuery& query) const {
+  std::lock_guard lock(mutex_);
+  return query_locked(query);
+}
+
+JournalPage Journal::page(const JournalQuery& query) const {
+  std::lock_guard lock(mutex_);
+  return JournalPage{query_locked(query), last_seq_, dropped_};
+}
+
+std::vector<JournalEntry> Journal::query_locked(const JournalQuery& query) const {
+  std::vector<JournalEntry> out;
+  if (entries_.empty() || query.limit == 0) return out;
+  // Sequence numbers are consecutive, so the first entry after `after_seq` is found directly.
+  const auto first = entries_.front().seq;
+  if (query.after_seq >= last_seq_) return out;
+  const std::size_t start = query.after_seq < first ? 0 : query.after_seq - first + 1;
+  for (auto it = entries_.begin() + static_cast<std::ptrdiff_t>(start); it != entries_.end();
+       ++it) {
+    if (!query.kind.empty() && it->kind != query.kind) continue;
+    if (!matches(it->fields, query.where)) continue;
+    out.push_back(*it);
+    if (out.size() >= query.limit) break;
+  }
+  return out;
+}
+
+std::uint64_t Journal::last_seq() const {
+  std::lock_guard lock(mutex_);
+  return last_seq_;
+}
+
+std::uint64_t Journal::dropped() const {
+  std::lock_guard lock(mutex_);
+  return dropped_;
+}
+
+std::size_t Journal::size() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+void Journal::clear() {
+  std::lock_guard lock(mutex_);
+  entries_.clear();
+  dropped_ = 0;
+}
+
+nlohmann::json Journal::to_json(const JournalEntry& entry) {
+  nlohmann::json out = {
+      {"seq", entry.seq}, {"at", core::format_rfc3339_millis(entry.at)}, {"kind", entry.kind}};
+  if (entry.fields.is_object()) {
+    for (const auto& [key, value] : entry.fields.items()) {
+      if (!out.contains(key)) out[key] = value;
+    }
+  }
+  return out;
+}
+
+core::Result<JournalQuery> Journal::query_from(const http::Params& params) {
+  if (auto repeated = params.first_repeated()) {
+    return core::Error{Errc::invalid_query, *repeated + ": repeated"};
+  }
+  JournalQuery query;
+  for (const auto& [name, value] : params.items()) {
+    if (name == "kind") {
+      query.kind = value;
+    } else if (name == "after") {
+      TOOLAUTH_ASSIGN_OR_RETURN(query.after_seq, parse_number(name, value));
+    } else if (name == "limit") {
+      TOOLAUTH_ASSIGN_OR_RETURN(const auto limit, parse_number(name, value));
+      if (limit == 0) return core::Error{Errc::invalid_query, "limit: must be at least 1"};
+      query.limit = static_cast<std::size_t>(limit);
+    } else {
+      query.where.emplace(name, value);
+    }
+  }
+  return query;
+}
+
+bool Journal::matches(const nlohmann::json& fields,
+                      const std::map<std::string, std::string>& where) {
+  for (const auto& [path, expected] : where) {
+    if (!path_matches(fields, path, expected)) return false;
+  }
+  return true;
+}
+
+}  // namespace toolauth::service
