@@ -382,6 +382,7 @@ template <class Stream>
 net::awaitable<bool> Server::Impl::write_response(Stream& stream, const Request& request,
                                                   Response& response, unsigned version,
                                                   bool keep_alive) {
+  if (response.abort) co_return false;
   response.headers.set("x-request-id", request.request_id);
   if (response.stream) co_return co_await write_event_stream(stream, response, version, keep_alive);
   bhttp::response<bhttp::string_body> message;

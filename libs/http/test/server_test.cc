@@ -31,6 +31,11 @@ class ServerTest : public ::testing::Test {
       return Response::json(200, {{"hello", r.param("name")}, {"query", r.query}});
     });
     router_.add(Method::post, "/echo", [](Request& r) { return Response::text(200, r.body); });
+    router_.add(Method::get, "/drop", [](Request&) {
+      Response r;
+      r.abort = true;
+      return r;
+    });
     router_.add(Method::get, "/throw",
                 [](Request&) -> Response { throw std::runtime_error("boom"); });
     router_.add(Method::get, "/events", [](Request&) {
@@ -217,6 +222,14 @@ TEST_F(ServerTest, HandlerThatThrowsGets500AndTheServerStaysHealthy) {
   EXPECT_EQ(nlohmann::json::parse(r->body)["error"], "server_error");
   EXPECT_EQ(r->body.find("boom"), std::string::npos);  // no internals leak to the client
   EXPECT_EQ(server->stats().handler_exceptions, 1u);
+  expect_healthy(*server);
+}
+
+TEST_F(ServerTest, AbortedResponseDropsTheConnectionWithoutAWord) {
+  auto server = start();
+  RawConnection raw(server->port());
+  raw.send("GET /drop HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(raw.read_until_closed(), "");
   expect_healthy(*server);
 }
 

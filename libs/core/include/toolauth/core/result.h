@@ -18,19 +18,34 @@ class BadResultAccess : public std::logic_error {
  public:
   explicit BadResultAccess(const Error& error)
       : std::logic_error("value() of a failed Result: " + error.message()) {}
+  BadResultAccess() : std::logic_error("value() of a failed Result") {}
 };
 
-template <class T>
+namespace detail {
+template <class E>
+BadResultAccess bad_access(const E& error) {
+  if constexpr (std::is_same_v<E, Error>) {
+    return BadResultAccess(error);
+  } else {
+    return BadResultAccess();
+  }
+}
+}  // namespace detail
+
+// `E` is core::Error unless a module needs its own error shape (the IdP's Entra errors).
+template <class T, class E = Error>
 class [[nodiscard]] Result {
  public:
   using value_type = T;
+  using error_type = E;
 
   Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
-  Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}
-  Result(std::error_code code, std::string detail = {})
+  Result(E error) : state_(std::in_place_index<1>, std::move(error)) {}
+  Result(std::error_code code, std::string detail = {}) requires std::is_same_v<E, Error>
       : state_(std::in_place_index<1>, Error{code, std::move(detail)}) {}
-  template <class E>
-  requires std::is_error_code_enum_v<E> Result(E code, std::string detail = {})
+  template <class Code>
+  requires std::is_error_code_enum_v<Code> && std::is_same_v<E, Error> Result(
+      Code code, std::string detail = {})
       : Result(make_error_code(code), std::move(detail)) {}
 
   bool ok() const { return state_.index() == 0; }
@@ -46,36 +61,40 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
 
   // Precondition: !ok().
-  const Error& error() const { return std::get<1>(state_); }
-  std::error_code code() const { return ok() ? std::error_code{} : error().code; }
+  const E& error() const { return std::get<1>(state_); }
+  std::error_code code() const requires std::is_same_v<E, Error> {
+    return ok() ? std::error_code{} : error().code;
+  }
 
  private:
   void check() const {
-    if (!ok()) throw BadResultAccess(std::get<1>(state_));
+    if (!ok()) throw detail::bad_access(std::get<1>(state_));
   }
-  std::variant<T, Error> state_;
+  std::variant<T, E> state_;
 };
 
-template <>
-class [[nodiscard]] Result<void> {
+template <class E>
+class [[nodiscard]] Result<void, E> {
  public:
   Result() = default;
-  Result(Error error) : error_(std::move(error)), failed_(true) {}
-  Result(std::error_code code, std::string detail = {}) : Result(Error{code, std::move(detail)}) {}
-  template <class E>
-  requires std::is_error_code_enum_v<E> Result(E code, std::string detail = {})
+  Result(E error) : error_(std::move(error)), failed_(true) {}
+  Result(std::error_code code, std::string detail = {}) requires std::is_same_v<E, Error>
+      : Result(Error{code, std::move(detail)}) {}
+  template <class Code>
+  requires std::is_error_code_enum_v<Code> && std::is_same_v<E, Error> Result(
+      Code code, std::string detail = {})
       : Result(make_error_code(code), std::move(detail)) {}
 
   bool ok() const { return !failed_; }
   explicit operator bool() const { return ok(); }
   void value() const {
-    if (failed_) throw BadResultAccess(error_);
+    if (failed_) throw detail::bad_access(error_);
   }
-  const Error& error() const { return error_; }
-  std::error_code code() const { return error_.code; }
+  const E& error() const { return error_; }
+  std::error_code code() const requires std::is_same_v<E, Error> { return error_.code; }
 
  private:
-  Error error_;
+  E error_{};
   bool failed_ = false;
 };
 

@@ -72,6 +72,8 @@ struct Response {
   std::function<boost::asio::awaitable<void>(EventStream&)> stream;
   // Close the connection after this response.
   bool close = false;
+  // Close the connection without sending anything (fault injection: a dropped connection).
+  bool abort = false;
 
   static Response json(int status, const nlohmann::json& body);
   static Response text(int status, std::string body,

@@ -1,0 +1,9 @@
+#pragma once
+// The subcommands of the `toolauth` binary. Each parses its own options and returns the
+// process exit code.
+
+namespace toolauth::cli {
+
+int run_idp(int argc, char** argv);
+
+}  // namespace toolauth::cli

@@ -1,0 +1,38 @@
+// toolauth: one binary, one subcommand per component.
+
+#include <cstring>
+#include <iostream>
+#include <string_view>
+
+#include "commands.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: toolauth <command> [options]
+
+commands:
+  idp        the mock Entra ID / OAuth identity provider (HTTPS STS + managed identity)
+
+`toolauth <command> --help` lists the options of a command.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string_view command = argv[1];
+  if (command == "--version" || command == "version") {
+    std::cout << "toolauth " << TOOLAUTH_VERSION << "\n";
+    return 0;
+  }
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (command == "idp") return toolauth::cli::run_idp(argc - 1, argv + 1);
+  std::cerr << "toolauth: unknown command \"" << command << "\"\n" << kUsage;
+  return 2;
+}

@@ -1,0 +1,85 @@
+#pragma once
+// The token endpoint, /{tenant}/oauth2/v2.0/token (and the v1 /{tenant}/oauth2/token).
+// It checks what every grant shares — tenant, form encoding, repeated parameters, faults,
+// client authentication, whether the client may use the grant — then hands the request to
+// the handler registered for its grant_type. Every outcome is journalled (never a secret).
+
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "toolauth/core/result.h"
+#include "toolauth/http/message.h"
+#include "toolauth/idp/aad_error.h"
+#include "toolauth/idp/client_auth.h"
+#include "toolauth/idp/identity_provider.h"
+#include "toolauth/idp/scopes.h"
+
+namespace toolauth::idp {
+
+inline constexpr std::string_view kGrantDeviceCode = "urn:ietf:params:oauth:grant-type:device_code";
+inline constexpr std::string_view kGrantJwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+inline constexpr std::string_view kGrantTokenExchange =
+    "urn:ietf:params:oauth:grant-type:token-exchange";
+
+struct TokenContext {
+  IdentityProvider& idp;
+  const http::Request& request;
+  const http::Params& form;
+  const Tenant* tenant;  // nullptr on /common and /organizations
+  std::string tenant_segment;
+  bool v1_endpoint = false;
+  std::string grant_type;
+  AuthenticatedClient client;
+  // Filled by the handler for the journal: who the token is for and what it grants.
+  nlohmann::json journal = nlohmann::json::object();
+
+  // The tenant the request is for: the path's, or for /common the client's home tenant.
+  const Tenant& effective_tenant() const;
+};
+
+using GrantResult = core::Result<nlohmann::json, AadError>;
+using GrantHandler = std::function<GrantResult(TokenContext&)>;
+
+struct GrantPolicy {
+  // The grant needs a confidential client (client_credentials, on-behalf-of).
+  bool confidential_only = false;
+  // The grant may run on /common and /organizations (user grants); app grants may not.
+  bool allowed_on_common = true;
+};
+
+class TokenEndpoint {
+ public:
+  explicit TokenEndpoint(IdentityProvider& idp) : idp_(&idp) {}
+
+  void add_grant(std::string grant_type, GrantPolicy policy, GrantHandler handler);
+  boost::asio::awaitable<http::Response> handle(http::Request& request, bool v1_endpoint);
+
+ private:
+  struct Grant {
+    GrantPolicy policy;
+    GrantHandler handler;
+  };
+  IdentityProvider* idp_;
+  std::map<std::string, Grant, std::less<>> grants_;
+};
+
+// The scopes of a token request, with RFC 8707 `resource` applied as the tenant's profile says
+// (reject: AADSTS901002; validate: must name the scope's resource, AADSTS9010010; accept: the
+// resource is the audience and bare scope names are its permissions). `*audience` receives the
+// RFC 8707 audience in accept mode.
+core::Result<ScopeRequest, AadError> requested_scopes(const TokenContext& context,
+                                                      std::string_view scope,
+                                                      std::optional<std::string>* audience);
+
+// The JSON body and headers of a successful token response.
+http::Response token_response(const nlohmann::json& body);
+
+// Registers every grant this IdP implements.
+void register_grants(TokenEndpoint& endpoint);
+// Grant handlers, one file each under src/grants/.
+GrantResult client_credentials_grant(TokenContext& context);
+
+}  // namespace toolauth::idp

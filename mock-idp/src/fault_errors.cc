@@ -1,0 +1,37 @@
+#include "toolauth/idp/fault_errors.h"
+
+#include <charconv>
+
+namespace toolauth::idp {
+
+std::optional<http::Response> fault_response(const IdentityProvider& idp,
+                                             const http::Request& request,
+                                             const service::FaultAction& action) {
+  if (action.drop_connection) {
+    http::Response dropped;
+    dropped.abort = true;
+    return dropped;
+  }
+  if (action.status == 0 && action.error.empty() && action.code.empty()) return std::nullopt;
+  AadError error;
+  error.status = action.status != 0 ? action.status : 400;
+  error.error = action.error.empty()
+                    ? (error.status == 429 ? "temporarily_unavailable" : "invalid_request")
+                    : action.error;
+  std::string_view digits = action.code;
+  if (digits.starts_with("AADSTS")) digits.remove_prefix(6);
+  std::from_chars(digits.data(), digits.data() + digits.size(), error.code);
+  error.message = action.error_description.empty() ? "Injected fault." : action.error_description;
+  if (action.extra.is_object()) {
+    if (auto it = action.extra.find("suberror"); it != action.extra.end() && it->is_string())
+      error.suberror = *it;
+    if (auto it = action.extra.find("claims"); it != action.extra.end() && it->is_string())
+      error.claims = *it;
+  }
+  auto response = idp.error(request, error);
+  if (action.retry_after_seconds)
+    response.headers.set("Retry-After", std::to_string(*action.retry_after_seconds));
+  return response;
+}
+
+}  // namespace toolauth::idp

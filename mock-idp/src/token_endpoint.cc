@@ -1,0 +1,136 @@
+#include "toolauth/idp/token_endpoint.h"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "toolauth/idp/fault_errors.h"
+
+namespace toolauth::idp {
+
+namespace net = boost::asio;
+
+const Tenant& TokenContext::effective_tenant() const {
+  if (tenant != nullptr) return *tenant;
+  const auto* home = idp.directory().tenant_named(client.tenant());
+  return home != nullptr ? *home : idp.directory().tenants.front();
+}
+
+http::Response token_response(const nlohmann::json& body) {
+  auto response = http::Response::json(200, body);
+  response.headers.set("Cache-Control", "no-store, no-cache");
+  response.headers.set("Pragma", "no-cache");
+  return response;
+}
+
+void TokenEndpoint::add_grant(std::string grant_type, GrantPolicy policy, GrantHandler handler) {
+  grants_[std::move(grant_type)] = Grant{policy, std::move(handler)};
+}
+
+namespace {
+
+std::vector<std::string> token_endpoint_urls(const IdentityProvider& idp, std::string_view segment,
+                                             const Tenant* tenant, bool v1) {
+  const std::string suffix = v1 ? "/oauth2/token" : "/oauth2/v2.0/token";
+  std::vector<std::string> urls = {idp.options().base_url + "/" + std::string(segment) + suffix};
+  if (tenant != nullptr) {
+    for (const auto* name : {&tenant->id, &tenant->domain}) {
+      const auto url = idp.options().base_url + "/" + *name + suffix;
+      if (url != urls.front()) urls.push_back(url);
+    }
+  }
+  return urls;
+}
+
+}  // namespace
+
+net::awaitable<http::Response> TokenEndpoint::handle(http::Request& request, bool v1_endpoint) {
+  auto& idp = *idp_;
+  const std::string segment(request.param("tenant"));
+  nlohmann::json entry = {{"endpoint", v1_endpoint ? "token_v1" : "token"}, {"tenant", segment}};
+  auto fail = [&](const AadError& error) {
+    entry["outcome"] = "error";
+    entry["error"] = error.error;
+    entry["error_code"] = error.code;
+    idp.journal().record("token", entry);
+    return idp.error(request, error);
+  };
+
+  bool multi = false;
+  auto tenant = idp.resolve_tenant(segment, &multi);
+  if (!tenant.ok()) co_return fail(tenant.error());
+  if (request.media_type() != "application/x-www-form-urlencoded") {
+    co_return fail(
+        aad::invalid_request("The request body must be application/x-www-form-urlencoded."));
+  }
+  auto form = request.form_params();
+  if (!form.ok())
+    co_return fail(aad::invalid_request("The request body is not valid form encoding."));
+  if (auto repeated = form->first_repeated()) co_return fail(aad::repeated_parameter(*repeated));
+
+  std::string grant_type = form->get_or("grant_type", "");
+  if (grant_type.empty()) co_return fail(aad::missing_parameter("grant_type"));
+  if (grant_type == "device_code") grant_type = std::string(kGrantDeviceCode);  // MSAL's short form
+  entry["grant_type"] = grant_type;
+  entry["client_id"] = form->get_or("client_id", "");
+  auto grant = grants_.find(grant_type);
+  if (grant == grants_.end()) co_return fail(aad::unsupported_grant_type(grant_type));
+  if (multi && !grant->second.policy.allowed_on_common)
+    co_return fail(aad::tenant_required_for_grant());
+
+  std::map<std::string, std::string> fault_context = {{"endpoint", "token"},
+                                                      {"grant_type", grant_type},
+                                                      {"tenant", segment},
+                                                      {"client_id", form->get_or("client_id", "")},
+                                                      {"scope", form->get_or("scope", "")},
+                                                      {"user", form->get_or("username", "")}};
+  if (auto fault = idp.faults().take(fault_context)) {
+    entry["fault"] = true;
+    if (fault->latency.count() > 0) {
+      net::steady_timer delay(co_await net::this_coro::executor, fault->latency);
+      co_await delay.async_wait(net::use_awaitable);
+    }
+    if (auto response = fault_response(idp, request, *fault)) {
+      entry["outcome"] = "fault";
+      entry["status"] = response->status;
+      idp.journal().record("token", entry);
+      co_return std::move(*response);
+    }
+  }
+
+  const ClientAuthRequest auth{request, *form,
+                               token_endpoint_urls(idp, segment, *tenant, v1_endpoint),
+                               *tenant ? (*tenant)->domain : segment};
+  auto client = authenticate_client(idp, auth);
+  if (!client.ok()) co_return fail(client.error());
+  entry["client"] = client->name();
+  entry["client_auth"] = static_cast<int>(client->level);
+  if (grant->second.policy.confidential_only && client->is_public()) {
+    co_return fail(aad::missing_client_credential());
+  }
+  if (!client->allows_grant(grant_type))
+    co_return fail(aad::unauthorized_grant(client->client_id, grant_type));
+
+  TokenContext context{idp,     request,     *form,      *tenant,
+                       segment, v1_endpoint, grant_type, std::move(*client)};
+  auto result = grant->second.handler(context);
+  for (const auto& [key, value] : context.journal.items()) entry[key] = value;
+  if (!result.ok()) co_return fail(result.error());
+  entry["outcome"] = "issued";
+  idp.journal().record("token", entry);
+  co_return token_response(*result);
+}
+
+core::Result<ScopeRequest, AadError> requested_scopes(const TokenContext& context,
+                                                      std::string_view scope,
+                                                      std::optional<std::string>* audience) {
+  return resolve_scopes(context.idp.directory(), context.effective_tenant(), scope,
+                        context.form.get_or("resource", ""), audience);
+}
+
+void register_grants(TokenEndpoint& endpoint) {
+  endpoint.add_grant("client_credentials", {.confidential_only = true, .allowed_on_common = false},
+                     client_credentials_grant);
+}
+
+}  // namespace toolauth::idp
