@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -425,6 +426,36 @@ TEST_F(TlsServerTest, MalformedCertificateIsRefusedAtListen) {
   Server server(io.get_executor(), router_.handler());
   auto r = server.listen({"127.0.0.1", 0, TlsCredentials{"not a pem", "nor this"}});
   EXPECT_EQ(r.code(), Errc::tls_failed);
+}
+
+}  // namespace
+}  // namespace toolauth::http
+
+namespace toolauth::http {
+namespace {
+
+TEST(TerminationSignalsTest, SigtermStopsTheServerAndRunReturns) {
+  boost::asio::io_context io;
+  Router router;
+  router.add(Method::get, "/", [](Request&) { return Response::empty(204); });
+  Server server(io.get_executor(), router.handler());
+  ASSERT_TRUE(server.listen({"127.0.0.1", 0, std::nullopt}).ok());
+  int received = 0;
+  TerminationSignals signals(io.get_executor(), [&](int signal) {
+    received = signal;
+    server.stop();
+  });
+  boost::asio::post(io, [] { std::raise(SIGTERM); });
+  io.run();  // returns only because the signal stopped the server
+  EXPECT_EQ(received, SIGTERM);
+}
+
+TEST(TerminationSignalsTest, CancelledSignalsLetRunReturn) {
+  boost::asio::io_context io;
+  TerminationSignals signals(io.get_executor(), [](int) { FAIL() << "no signal was sent"; });
+  boost::asio::post(io, [&] { signals.cancel(); });
+  io.run();
+  SUCCEED();
 }
 
 }  // namespace
