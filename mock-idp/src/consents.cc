@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "toolauth/idp/json_fields.h"
+
 namespace toolauth::idp {
 
 namespace {
@@ -76,13 +78,17 @@ void ConsentStore::load_json(const nlohmann::json& grants) {
   runtime_.clear();
   if (!grants.is_array()) return;
   for (const auto& item : grants) {
+    if (!item.is_object()) continue;
     ConsentGrant g;
-    g.client = item.value("client", "");
-    g.resource = item.value("resource", "");
-    g.user = item.value("user", "");
-    g.tenant = item.value("tenant", "");
-    if (item.contains("scopes") && item["scopes"].is_array())
-      g.scopes = item["scopes"].get<std::vector<std::string>>();
+    g.client = string_field(item, "client");
+    g.resource = string_field(item, "resource");
+    g.user = string_field(item, "user");
+    g.tenant = string_field(item, "tenant");
+    if (auto it = item.find("scopes"); it != item.end() && it->is_array()) {
+      for (const auto& scope : *it) {
+        if (scope.is_string()) g.scopes.push_back(scope.get<std::string>());
+      }
+    }
     if (directory_->application_named(g.client) && directory_->application_named(g.resource) &&
         directory_->user_named(g.user)) {
       runtime_.push_back(std::move(g));
