@@ -219,6 +219,12 @@ std::vector<FaultRule> FaultInjector::rules() const {
   return rules_;
 }
 
+bool FaultInjector::idle() const {
+  std::lock_guard lock(mutex_);
+  return std::none_of(rules_.begin(), rules_.end(),
+                      [](const FaultRule& r) { return !r.remaining || *r.remaining > 0; });
+}
+
 json FaultInjector::list() const {
   std::lock_guard lock(mutex_);
   json rules = json::array();

@@ -85,6 +85,8 @@ class FaultInjector {
   std::optional<FaultAction> take(const std::map<std::string, std::string>& context);
 
   std::vector<FaultRule> rules() const;
+  // True when no rule can fire: lets hot paths skip building a fault context.
+  bool idle() const;
   // {"seed": N, "rules": [FaultRule::to_json(), ...]}
   nlohmann::json list() const;
 

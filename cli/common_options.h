@@ -1,0 +1,28 @@
+#pragma once
+// Options and start-up steps every server subcommand shares: logging, state folder, admin key,
+// ready file, and the {name} templates of fixtures.
+
+#include <cxxopts.hpp>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "toolauth/core/clock.h"
+#include "toolauth/core/log.h"
+
+namespace toolauth::cli {
+
+void add_common_options(cxxopts::Options& options);
+// Parses argv; prints help or the error and returns the exit code instead of the arguments.
+std::variant<cxxopts::ParseResult, int> parse_arguments(cxxopts::Options& options, int argc,
+                                                        char** argv);
+std::optional<core::Logger> make_logger(const cxxopts::ParseResult& args, const core::Clock& clock);
+// {idp_url}, {mcp_url}, {emulator_url}, {emulator_http_url} values given on the command line.
+std::map<std::string, std::string> template_values(const cxxopts::ParseResult& args);
+// Stamps version and defects, writes --ready-file (with secrets, 0600) and prints the ready
+// line (without them). Returns false (after printing why) when the file cannot be written.
+bool announce_ready(nlohmann::json ready, const cxxopts::ParseResult& args);
+
+}  // namespace toolauth::cli

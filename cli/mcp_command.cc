@@ -1,0 +1,50 @@
+// toolauth mcp: runs the mock MCP server until SIGINT/SIGTERM.
+
+#include <boost/asio/io_context.hpp>
+#include <iostream>
+
+#include "commands.h"
+#include "common_options.h"
+#include "toolauth/http/server.h"
+#include "toolauth/mcp/mcp_server.h"
+
+namespace toolauth::cli {
+
+int run_mcp(int argc, char** argv) {
+  cxxopts::Options options("toolauth mcp",
+                           "Mock MCP servers (Streamable HTTP) with per-mount auth");
+  add_common_options(options);
+  options.add_options()("port", "HTTPS port (0 picks a free one)",
+                        cxxopts::value<std::uint16_t>()->default_value("4783"))(
+      "jwks-ca-file", "CA to trust when fetching JWKS (default: the state folder's local CA)",
+      cxxopts::value<std::string>()->default_value(""));
+  auto parsed = parse_arguments(options, argc, argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const auto& args = std::get<cxxopts::ParseResult>(parsed);
+
+  boost::asio::io_context io(1);
+  core::SystemClock clock;
+  auto logger = make_logger(args, clock);
+  if (!logger) return 2;
+  mcp::McpServerOptions o;
+  o.host = args["host"].as<std::string>();
+  o.port = args["port"].as<std::uint16_t>();
+  o.public_url = args["public-url"].as<std::string>();
+  o.state_dir = args["state-dir"].as<std::string>();
+  o.fixtures = args["fixtures"].as<std::string>();
+  o.admin_key = args["admin-key"].as<std::string>();
+  o.jwks_ca_file = args["jwks-ca-file"].as<std::string>();
+  o.templates = template_values(args);
+  o.logger = *logger;
+  auto server = mcp::McpServer::start(io.get_executor(), clock, o);
+  if (!server.ok()) {
+    std::cerr << "toolauth mcp: " << server.error().message() << "\n";
+    return 1;
+  }
+  if (!announce_ready((*server)->ready_document(), args)) return 1;
+  http::TerminationSignals signals(io.get_executor(), [&](int) { (*server)->stop(); });
+  io.run();
+  return 0;
+}
+
+}  // namespace toolauth::cli

@@ -1,0 +1,62 @@
+#pragma once
+// `toolauth mcp`: any number of MCP servers (mounts) at /mcp/<name> on one HTTPS listener
+// (default localhost:4783, the local CA of the state folder), with RFC 9728 protected resource
+// metadata at /.well-known/oauth-protected-resource/mcp/<name> and the admin plane:
+//   GET/POST /_admin/mounts, DELETE /_admin/mounts/{name}   list, add, remove mounts
+//   POST /_admin/revoke {"jti"}                             refuse a token from now on
+// plus the shared healthz, readyz, reset, clock, journal, faults and state routes.
+// Notes, runtime mounts and revocations persist in <state_dir>/mcp.db.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "toolauth/core/clock.h"
+#include "toolauth/core/log.h"
+#include "toolauth/core/result.h"
+#include "toolauth/mcp/mount.h"
+
+namespace toolauth::mcp {
+
+inline constexpr std::uint16_t kDefaultMcpPort = 4783;
+
+struct McpServerOptions {
+  std::string host = "localhost";
+  std::uint16_t port = kDefaultMcpPort;
+  std::string public_url;  // default https://host:port
+  std::filesystem::path state_dir;
+  std::filesystem::path fixtures;  // mcp.json; empty: the built-in default world
+  // {idp_url} and friends in fixtures; {mcp_url} is added.
+  std::map<std::string, std::string> templates;
+  // CA to trust when fetching JWKS (default: the local CA of the state folder).
+  std::string jwks_ca_file;
+  std::string admin_key;
+  core::Logger logger;
+};
+
+class McpServer {
+ public:
+  static core::Result<std::unique_ptr<McpServer>> start(boost::asio::any_io_executor executor,
+                                                        core::SystemClock& clock,
+                                                        McpServerOptions options);
+  ~McpServer();
+
+  const std::string& url() const;
+  const std::filesystem::path& ca_file() const;
+  Mount* mount(std::string_view name);
+  // {"mcp": {"url"}, "ca_file", "world": {"mounts": [...]}} (mount keys are secrets).
+  nlohmann::json ready_document() const;
+  void stop();
+
+  struct Impl;
+
+ private:
+  explicit McpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+std::string_view default_mcp_fixtures();
+
+}  // namespace toolauth::mcp

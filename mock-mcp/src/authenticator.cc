@@ -1,0 +1,264 @@
+#include "toolauth/mcp/authenticator.h"
+
+#include <algorithm>
+
+#include "toolauth/core/constant_time.h"
+#include "toolauth/jose/error.h"
+#include "toolauth/jose/hash.h"
+#include "toolauth/jose/jwt.h"
+#include "toolauth/jose/verifier.h"
+
+namespace toolauth::mcp {
+
+namespace {
+
+AuthDecision refuse(int status, std::string error, std::string description, std::string reason) {
+  AuthDecision d;
+  d.status = status;
+  d.error = std::move(error);
+  d.description = std::move(description);
+  d.reason = std::move(reason);
+  return d;
+}
+
+AuthDecision invalid_token(std::string description, std::string reason) {
+  return refuse(401, "invalid_token", std::move(description), std::move(reason));
+}
+
+// A verifier failure as the reason a resource server gives.
+AuthDecision from_verifier_error(const core::Error& e) {
+  using jose::Errc;
+  const auto c = e.code;
+  if (c == Errc::alg_none)
+    return invalid_token("unsigned tokens (alg none) are refused", "alg_none");
+  if (c == Errc::alg_not_allowed)
+    return invalid_token("the token's signing algorithm is not accepted", "alg_not_allowed");
+  if (c == Errc::unknown_kid || c == Errc::missing_kid)
+    return invalid_token("the token's signing key is unknown", "unknown_kid");
+  if (c == Errc::key_alg_mismatch)
+    return invalid_token("the token's key does not fit its algorithm", "alg_not_allowed");
+  if (c == Errc::signature_invalid)
+    return invalid_token("the token's signature is invalid", "bad_signature");
+  if (c == Errc::issuer_mismatch)
+    return invalid_token("the token was not issued by a trusted issuer", "wrong_issuer");
+  if (c == Errc::audience_mismatch)
+    return invalid_token("the token was not issued for this resource", "wrong_audience");
+  if (c == Errc::token_expired) return invalid_token("the token has expired", "expired");
+  if (c == Errc::token_not_yet_valid)
+    return invalid_token("the token is not valid yet", "not_yet_valid");
+  if (c == Errc::issued_in_future)
+    return invalid_token("the token was issued in the future", "not_yet_valid");
+  if (c == Errc::missing_claim)
+    return invalid_token("the token lacks a required claim", "missing_claim");
+  return invalid_token("the token is malformed", "malformed");
+}
+
+std::string string_claim(const nlohmann::json& claims, const char* name) {
+  auto it = claims.find(name);
+  return it != claims.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::vector<std::string> space_separated(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto end = std::min(text.find(' ', i), text.size());
+    if (end > i) out.push_back(text.substr(i, end - i));
+    i = end + 1;
+  }
+  return out;
+}
+
+Principal principal_of(const nlohmann::json& claims) {
+  Principal p;
+  p.kind = AuthKind::bearer;
+  p.iss = string_claim(claims, "iss");
+  p.sub = string_claim(claims, "sub");
+  p.oid = string_claim(claims, "oid");
+  p.tid = string_claim(claims, "tid");
+  p.name = string_claim(claims, "name");
+  p.preferred_username = string_claim(claims, "preferred_username");
+  p.appid = string_claim(claims, "appid");
+  p.azp = string_claim(claims, "azp");
+  p.idtyp = string_claim(claims, "idtyp");
+  p.ver = string_claim(claims, "ver");
+  if (auto aud = claims.find("aud"); aud != claims.end()) {
+    if (aud->is_string()) p.aud.push_back(aud->get<std::string>());
+    if (aud->is_array()) {
+      for (const auto& a : *aud) {
+        if (a.is_string()) p.aud.push_back(a.get<std::string>());
+      }
+    }
+  }
+  p.scp = space_separated(string_claim(claims, "scp"));
+  if (p.scp.empty()) p.scp = space_separated(string_claim(claims, "scope"));  // RFC 9068
+  if (auto roles = claims.find("roles"); roles != claims.end() && roles->is_array()) {
+    for (const auto& r : *roles) {
+      if (r.is_string()) p.roles.push_back(r.get<std::string>());
+    }
+  }
+  return p;
+}
+
+bool contains_all(const std::vector<std::string>& have, const std::vector<std::string>& need) {
+  return std::all_of(need.begin(), need.end(), [&](const std::string& n) {
+    return std::find(have.begin(), have.end(), n) != have.end();
+  });
+}
+
+bool in_list_or_empty(const std::vector<std::string>& list, const std::string& value) {
+  return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
+}
+
+}  // namespace
+
+Authenticator::Authenticator(AuthPolicy policy, http::Client& client, const core::Clock& clock,
+                             const RevocationList& revoked)
+    : policy_(std::move(policy)), clock_(&clock), revoked_(&revoked) {
+  if (policy_.kind != AuthKind::bearer) return;
+  jwks_ = std::make_unique<JwksCache>(policy_.bearer.jwks_url, client, clock);
+  // Built once: the verifier is immutable and reads keys through the live JWKS cache.
+  auto builder = jose::Verifier::builder();
+  for (const auto& name : policy_.bearer.algorithms) {
+    if (auto alg = jose::parse_alg(name)) builder.allow(*alg);
+  }
+  builder
+      .keys(std::shared_ptr<const jose::KeyResolver>(jwks_.get(), [](const jose::KeyResolver*) {}))
+      .issuers(policy_.bearer.issuers)
+      .audiences(policy_.bearer.audiences)
+      .leeway(policy_.bearer.leeway)
+      .clock(clock);
+  if (auto built = builder.build(); built.ok()) verifier_.emplace(std::move(*built));
+}
+
+boost::asio::awaitable<AuthDecision> Authenticator::authenticate(const http::Request& request) {
+  switch (policy_.kind) {
+    case AuthKind::none: {
+      AuthDecision d;
+      d.allowed = true;
+      d.reason = "open";
+      co_return d;
+    }
+    case AuthKind::api_key:
+      co_return check_api_key(request);
+    case AuthKind::bearer:
+      co_return co_await check_bearer(request);
+  }
+  co_return refuse(401, "invalid_request", "unknown policy", "misconfigured");
+}
+
+AuthDecision Authenticator::check_api_key(const http::Request& request) const {
+  bool presented = false;
+  for (const auto& header : policy_.api_key.headers) {
+    const auto values = request.headers.get_all(header);
+    if (values.empty()) continue;
+    presented = true;
+    if (values.size() > 1)
+      return refuse(401, "invalid_request", "the API key header is repeated", "repeated_key");
+    // Compare against every key, without stopping early, so timing reveals nothing.
+    const ApiKey* match = nullptr;
+    for (const auto& key : policy_.api_key.keys) {
+      if (core::constant_time_equal(values.front(), key.value) && match == nullptr) match = &key;
+    }
+    if (match != nullptr) {
+      AuthDecision d;
+      d.allowed = true;
+      d.principal.kind = AuthKind::api_key;
+      d.principal.key_id = match->id;
+      d.reason = "api_key";
+      return d;
+    }
+  }
+  if (!presented) return refuse(401, "", "an API key is required", "missing");
+  return refuse(401, "invalid_api_key", "the API key is not valid", "wrong_key");
+}
+
+bool Authenticator::cached_still_valid(const CachedToken& cached) const {
+  const auto now = clock_->unix_seconds();
+  const auto leeway = policy_.bearer.leeway.count();
+  // The same windows the verifier applies (jose::Verifier): expired when now >= exp + leeway,
+  // not yet valid when now + leeway < nbf.
+  if (now >= cached.exp + leeway) return false;
+  if (cached.nbf != 0 && now + leeway < cached.nbf) return false;
+  return jwks_->has(cached.kid);
+}
+
+boost::asio::awaitable<AuthDecision> Authenticator::check_bearer(const http::Request& request) {
+  const auto headers = request.headers.get_all("authorization");
+  if (headers.empty()) co_return refuse(401, "", "a bearer token is required", "missing");
+  if (headers.size() > 1)
+    co_return invalid_token("the Authorization header is repeated", "malformed");
+  const std::string_view header = headers.front();
+  if (header.size() < 7 || !http::iequals(header.substr(0, 7), "bearer ")) {
+    co_return invalid_token("the Authorization header is not a bearer token", "malformed");
+  }
+  std::string token(header.substr(7));
+  while (!token.empty() && token.front() == ' ') token.erase(0, 1);
+  if (token.empty()) co_return invalid_token("the bearer token is empty", "malformed");
+
+  const std::string token_hash = jose::sha256_base64url(token);
+  if (auto it = cache_.find(token_hash); it != cache_.end()) {
+    if (cached_still_valid(it->second)) {
+      ++cache_hits_;
+      co_return authorize(it->second.principal, it->second.jti);
+    }
+    cache_.erase(it);
+  }
+
+  auto decoded = jose::decode_jwt(token);
+  if (!decoded.ok()) co_return invalid_token("the token is malformed", "malformed");
+  const std::string kid = string_claim(decoded->header, "kid");
+  if (auto loaded = co_await jwks_->ensure(kid); !loaded.ok() && !jwks_->has(kid)) {
+    co_return invalid_token("the issuer's signing keys are unavailable", "keys_unavailable");
+  }
+
+  if (!verifier_)
+    co_return refuse(401, "invalid_token", "the bearer policy is misconfigured", "misconfigured");
+  auto verified = verifier_->verify(token);
+  if (!verified.ok()) co_return from_verifier_error(verified.error());
+
+  const auto& claims = verified->claims;
+  auto principal = principal_of(claims);
+  if (!in_list_or_empty(policy_.bearer.token_versions, principal.ver)) {
+    co_return invalid_token("tokens of version '" + principal.ver + "' are not accepted",
+                            "wrong_version");
+  }
+  if (!in_list_or_empty(policy_.bearer.tenants, principal.tid)) {
+    co_return invalid_token("tokens of tenant '" + principal.tid + "' are not accepted",
+                            "wrong_tenant");
+  }
+  std::string jti = string_claim(claims, "jti");
+  if (jti.empty()) jti = string_claim(claims, "uti");
+  principal.jti_hash = jti.empty() ? std::string() : jose::short_hash(jti);
+
+  if (cache_.size() >= kMaxCachedTokens) cache_.clear();
+  const auto exp =
+      claims.contains("exp") && claims["exp"].is_number() ? claims["exp"].get<std::int64_t>() : 0;
+  const auto nbf =
+      claims.contains("nbf") && claims["nbf"].is_number() ? claims["nbf"].get<std::int64_t>() : 0;
+  if (exp != 0) cache_[token_hash] = CachedToken{principal, exp, nbf, verified->kid, jti};
+  co_return authorize(std::move(principal), jti);
+}
+
+AuthDecision Authenticator::authorize(Principal principal, const std::string& jti) const {
+  if (!jti.empty() && revoked_->revoked(jti))
+    return invalid_token("the token has been revoked", "revoked");
+  const auto& bearer = policy_.bearer;
+  const bool app_only = principal.scp.empty() && principal.idtyp != "user";
+  if (app_only ? !contains_all(principal.roles, bearer.required_roles)
+               : !contains_all(principal.scp, bearer.required_scopes)) {
+    auto d =
+        refuse(403, "insufficient_scope",
+               app_only ? "the token lacks a required role" : "the token lacks a required scope",
+               "insufficient_scope");
+    d.principal = std::move(principal);
+    return d;
+  }
+  AuthDecision d;
+  d.allowed = true;
+  d.principal = std::move(principal);
+  d.reason = "token";
+  return d;
+}
+
+}  // namespace toolauth::mcp

@@ -1,0 +1,19 @@
+#pragma once
+// Private to mock-mcp: what the JSON-RPC handlers of a mount see of the HTTP request they
+// serve (reached through jsonrpc::CallContext::user).
+
+#include <functional>
+#include <memory>
+
+#include "toolauth/mcp/mount.h"
+
+namespace toolauth::mcp {
+
+struct Mount::RequestScope {
+  std::shared_ptr<Session> session;
+  const Principal* principal = nullptr;
+  // Sends a message on the request's SSE stream; null when the answer is plain JSON.
+  std::function<void(nlohmann::json)> emit;
+};
+
+}  // namespace toolauth::mcp
