@@ -118,14 +118,7 @@ struct McpServer::Impl {
 };
 
 void McpServer::Impl::add_routes() {
-  router.add(http::Method::post, "/mcp/{name}",
-             [this](http::Request& r) -> boost::asio::awaitable<http::Response> {
-               auto it = mounts.find(r.param("name"));
-               if (it == mounts.end())
-                 co_return rpc_error_response(404, -32000, "No MCP server is mounted at " + r.path);
-               co_return co_await it->second->handle(r);
-             });
-  for (auto method : {http::Method::get, http::Method::delete_}) {
+  for (auto method : {http::Method::get, http::Method::post, http::Method::delete_}) {
     router.add(
         method, "/mcp/{name}", [this](http::Request& r) -> boost::asio::awaitable<http::Response> {
           auto it = mounts.find(r.param("name"));

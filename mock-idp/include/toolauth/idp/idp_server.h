@@ -37,7 +37,7 @@ struct IdpServerOptions {
   // Values of {name} templates in fixtures (emulator_url, mcp_url, ...); idp_url is added.
   std::map<std::string, std::string> templates;
   std::string admin_key;
-  core::Logger logger;
+  core::Logger logger = core::null_logger();
 };
 
 class IdpServer {

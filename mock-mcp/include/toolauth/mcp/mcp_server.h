@@ -33,7 +33,7 @@ struct McpServerOptions {
   // CA to trust when fetching JWKS (default: the local CA of the state folder).
   std::string jwks_ca_file;
   std::string admin_key;
-  core::Logger logger;
+  core::Logger logger = core::null_logger();
 };
 
 class McpServer {
