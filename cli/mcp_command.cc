@@ -16,6 +16,8 @@ int run_mcp(int argc, char** argv) {
   add_common_options(options);
   options.add_options()("port", "HTTPS port (0 picks a free one)",
                         cxxopts::value<std::uint16_t>()->default_value("4783"))(
+      "http-port", "also serve plain HTTP on this port (0 picks a free one)",
+      cxxopts::value<std::uint16_t>())(
       "jwks-ca-file", "CA to trust when fetching JWKS (default: the state folder's local CA)",
       cxxopts::value<std::string>()->default_value(""));
   auto parsed = parse_arguments(options, argc, argv);
@@ -29,6 +31,7 @@ int run_mcp(int argc, char** argv) {
   mcp::McpServerOptions o;
   o.host = args["host"].as<std::string>();
   o.port = args["port"].as<std::uint16_t>();
+  if (args.count("http-port")) o.http_port = args["http-port"].as<std::uint16_t>();
   o.public_url = args["public-url"].as<std::string>();
   o.state_dir = args["state-dir"].as<std::string>();
   o.fixtures = args["fixtures"].as<std::string>();

@@ -71,16 +71,19 @@ Tool elicitation(std::string name, std::string description, nlohmann::json reque
 
 std::vector<Tool> tools() {
   std::vector<Tool> out;
+  // json::array(...) and never a braced list: {x} with one object x is x itself, not [x].
+  using nlohmann::json;
   out.push_back(simple("test_simple_text", "Returns a text item",
-                       {text_item("This is a simple text response for testing.")}));
-  out.push_back(simple("test_image_content", "Returns an image item", {image_item()}));
-  out.push_back(simple("test_audio_content", "Returns an audio item", {audio_item()}));
-  out.push_back(
-      simple("test_embedded_resource", "Returns an embedded resource",
-             {resource_item("test://embedded-resource", "This is an embedded resource content.")}));
-  out.push_back(simple("test_multiple_content_types", "Returns text, image and resource items",
-                       {text_item("Multiple content types test:"), image_item(),
-                        resource_item("test://mixed-content-resource", "Mixed content resource")}));
+                       json::array({text_item("This is a simple text response for testing.")})));
+  out.push_back(simple("test_image_content", "Returns an image item", json::array({image_item()})));
+  out.push_back(simple("test_audio_content", "Returns an audio item", json::array({audio_item()})));
+  out.push_back(simple("test_embedded_resource", "Returns an embedded resource",
+                       json::array({resource_item("test://embedded-resource",
+                                                  "This is an embedded resource content.")})));
+  out.push_back(simple(
+      "test_multiple_content_types", "Returns text, image and resource items",
+      json::array({text_item("Multiple content types test:"), image_item(),
+                   resource_item("test://mixed-content-resource", "Mixed content resource")})));
 
   Tool logging;
   logging.name = "test_tool_with_logging";

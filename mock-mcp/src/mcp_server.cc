@@ -34,7 +34,9 @@ struct McpServer::Impl {
   nlohmann::json runtime_mounts = nlohmann::json::array();  // added through the admin plane
   http::Router router;
   std::unique_ptr<http::Server> server;
+  std::unique_ptr<http::Server> plain_server;
   std::string url;
+  std::string http_url;
   bool ready = false;
 
   Impl(core::SystemClock& c, boost::asio::any_io_executor e) : clock(&c), executor(e), journal(c) {}
@@ -253,6 +255,15 @@ core::Result<std::unique_ptr<McpServer>> McpServer::start(boost::asio::any_io_ex
   impl->url =
       o.public_url.empty() ? "https://" + o.host + ":" + std::to_string(port) : o.public_url;
   while (!impl->url.empty() && impl->url.back() == '/') impl->url.pop_back();
+  std::vector<std::uint16_t> ports = {port};
+  if (o.http_port) {
+    impl->plain_server = std::make_unique<http::Server>(
+        executor, impl->router.handler(), http::ServerLimits{}, o.logger.with_component("mcp"));
+    TOOLAUTH_ASSIGN_OR_RETURN(auto plain_port,
+                              impl->plain_server->listen({o.host, *o.http_port, std::nullopt}));
+    impl->http_url = "http://" + o.host + ":" + std::to_string(plain_port);
+    ports.push_back(plain_port);
+  }
 
   auto& c = impl->context;
   c.clock = &clock;
@@ -262,8 +273,11 @@ core::Result<std::unique_ptr<McpServer>> McpServer::start(boost::asio::any_io_ex
   c.faults = &impl->faults;
   c.logger = o.logger.with_component("mcp");
   c.public_url = impl->url;
-  const std::string p = std::to_string(port);
-  c.allowed_hosts = {"localhost:" + p, "127.0.0.1:" + p, "[::1]:" + p};
+  for (auto listening : ports) {
+    const std::string p = std::to_string(listening);
+    for (const char* host : {"localhost:", "127.0.0.1:", "[::1]:"})
+      c.allowed_hosts.push_back(host + p);
+  }
   if (auto url = std::string_view(impl->url); url.find("://") != std::string_view::npos) {
     auto authority = url.substr(url.find("://") + 3);
     c.allowed_hosts.emplace_back(authority.substr(0, authority.find('/')));
@@ -279,6 +293,7 @@ core::Result<std::unique_ptr<McpServer>> McpServer::start(boost::asio::any_io_ex
 }
 
 const std::string& McpServer::url() const { return impl_->url; }
+const std::string& McpServer::http_url() const { return impl_->http_url; }
 const std::filesystem::path& McpServer::ca_file() const { return impl_->tls->ca_file; }
 
 Mount* McpServer::mount(std::string_view name) {
@@ -290,7 +305,9 @@ nlohmann::json McpServer::ready_document() const {
   nlohmann::json mounts = nlohmann::json::array();
   for (const auto& [name, mount] : impl_->mounts) mounts.push_back(mount->describe());
   return {{"ca_file", impl_->tls->ca_file.string()},
-          {"mcp", {{"url", impl_->url}}},
+          {"mcp", impl_->http_url.empty()
+                      ? nlohmann::json{{"url", impl_->url}}
+                      : nlohmann::json{{"url", impl_->url}, {"http_url", impl_->http_url}}},
           {"env", {{"NODE_EXTRA_CA_CERTS", impl_->tls->ca_file.string()}}},
           {"world", {{"mounts", mounts}}}};
 }
@@ -299,6 +316,7 @@ void McpServer::stop() {
   impl_->ready = false;
   for (auto& [name, mount] : impl_->mounts) mount->end_sessions();
   impl_->server->stop();
+  if (impl_->plain_server) impl_->plain_server->stop();
 }
 
 }  // namespace toolauth::mcp

@@ -152,19 +152,16 @@ std::variant<std::shared_ptr<Session>, http::Response> Mount::find_session(
   return it->second;
 }
 
+// Only an invalid or unsupported version is refused (400, as the spec says); a supported one
+// other than the negotiated version is accepted, as the reference SDK server does.
 std::optional<http::Response> Mount::check_protocol_header(const http::Request& request,
-                                                           const Session* session) const {
+                                                           const Session*) const {
   auto version = request.headers.get(kProtocolVersionHeader);
   if (!version) return std::nullopt;  // the negotiated version (or 2025-03-26) is assumed
   if (!is_supported_version(*version)) {
     return rpc_error_response(400, kServerError,
                               "Bad Request: Unsupported protocol version " + std::string(*version) +
                                   " (supported: 2025-11-25, 2025-06-18, 2025-03-26)");
-  }
-  if (session != nullptr && *version != session->protocol_version()) {
-    return rpc_error_response(400, kServerError,
-                              "Bad Request: MCP-Protocol-Version " + std::string(*version) +
-                                  " differs from the negotiated " + session->protocol_version());
   }
   return std::nullopt;
 }

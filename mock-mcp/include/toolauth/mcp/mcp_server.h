@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "toolauth/core/clock.h"
@@ -25,6 +26,9 @@ inline constexpr std::uint16_t kDefaultMcpPort = 4783;
 struct McpServerOptions {
   std::string host = "localhost";
   std::uint16_t port = kDefaultMcpPort;
+  // A plain-HTTP listener next to HTTPS, for clients that need http://localhost (the official
+  // conformance suite's DNS-rebinding check cannot reach a TLS server with a foreign Host).
+  std::optional<std::uint16_t> http_port;
   std::string public_url;  // default https://host:port
   std::filesystem::path state_dir;
   std::filesystem::path fixtures;  // mcp.json; empty: the built-in default world
@@ -44,6 +48,7 @@ class McpServer {
   ~McpServer();
 
   const std::string& url() const;
+  const std::string& http_url() const;  // empty without a plain-HTTP listener
   const std::filesystem::path& ca_file() const;
   Mount* mount(std::string_view name);
   // {"mcp": {"url"}, "ca_file", "world": {"mounts": [...]}} (mount keys are secrets).
