@@ -132,6 +132,8 @@ void register_grants(TokenEndpoint& endpoint) {
   endpoint.add_grant("client_credentials", {.confidential_only = true, .allowed_on_common = false},
                      client_credentials_grant);
   endpoint.add_grant(std::string(kGrantJwtBearer), {.confidential_only = true}, on_behalf_of_grant);
+  endpoint.add_grant("user_fic", {.confidential_only = true, .allowed_on_common = false},
+                     user_fic_grant);
 }
 
 }  // namespace toolauth::idp
