@@ -83,5 +83,6 @@ void register_grants(TokenEndpoint& endpoint);
 GrantResult client_credentials_grant(TokenContext& context);
 GrantResult on_behalf_of_grant(TokenContext& context);
 GrantResult user_fic_grant(TokenContext& context);
+GrantResult token_exchange_grant(TokenContext& context);
 
 }  // namespace toolauth::idp
