@@ -327,6 +327,11 @@ AadError agent_assertion_invalid(std::string_view why) {
       401, "invalid_client", 700211,
       "No matching federated identity record found for presented assertion. " + std::string(why));
 }
+AadError agent_user_not_bound(std::string_view user, std::string_view agent) {
+  return make(400, "invalid_grant", 50020,
+              "User account " + q(user) + " is not an agent user of the agent identity " +
+                  q(agent) + " and cannot be signed in by it.");
+}
 
 AadError internal_error(std::string_view why) {
   return make(500, "server_error", 50000,

@@ -12,9 +12,9 @@ void add_unique(std::vector<std::string>& into, const std::vector<std::string>& 
     if (std::find(into.begin(), into.end(), value) == into.end()) into.push_back(value);
   }
 }
-bool applies(const ConsentGrant& g, const Application& client, const Application& resource,
+bool applies(const ConsentGrant& g, std::string_view client, const Application& resource,
              const User& user) {
-  return g.client == client.name && g.resource == resource.name && g.tenant == user.tenant &&
+  return g.client == client && g.resource == resource.name && g.tenant == user.tenant &&
          (g.user.empty() || g.user == user.name);
 }
 }  // namespace
@@ -27,9 +27,17 @@ std::vector<std::string> ConsentStore::granted(const Application& client,
       it != resource.preauthorized_clients.end()) {
     add_unique(scopes, it->second);
   }
+  add_unique(scopes, granted(client.name, resource, user));
+  return scopes;
+}
+
+std::vector<std::string> ConsentStore::granted(std::string_view client_name,
+                                               const Application& resource,
+                                               const User& user) const {
+  std::vector<std::string> scopes;
   for (const auto* list : {&directory_->consents, &runtime_}) {
     for (const auto& g : *list) {
-      if (applies(g, client, resource, user)) add_unique(scopes, g.scopes);
+      if (applies(g, client_name, resource, user)) add_unique(scopes, g.scopes);
     }
   }
   return scopes;
@@ -89,7 +97,9 @@ void ConsentStore::load_json(const nlohmann::json& grants) {
         if (scope.is_string()) g.scopes.push_back(scope.get<std::string>());
       }
     }
-    if (directory_->application_named(g.client) && directory_->application_named(g.resource) &&
+    const bool client_known =
+        directory_->application_named(g.client) || directory_->identity_named(g.client);
+    if (client_known && directory_->application_named(g.resource) &&
         directory_->user_named(g.user)) {
       runtime_.push_back(std::move(g));
     }

@@ -296,8 +296,11 @@ void cross_check(const ConfigNode& root, const Directory& d) {
   const auto consents = root.array("consents");
   for (std::size_t i = 0; i < d.consents.size() && i < consents.size(); ++i) {
     const auto& c = d.consents[i];
-    if (d.application_named(c.client) == nullptr)
-      consents[i].problem("no application named \"" + c.client + "\"", "client");
+    const auto* agent = d.identity_named(c.client);
+    if (d.application_named(c.client) == nullptr &&
+        (agent == nullptr || agent->kind != IdentityKind::agent_identity)) {
+      consents[i].problem("no application or agent identity named \"" + c.client + "\"", "client");
+    }
     const auto* resource = d.application_named(c.resource);
     if (resource == nullptr) {
       consents[i].problem("no application named \"" + c.resource + "\"", "resource");

@@ -9,7 +9,9 @@
 #include "toolauth/idp/discovery.h"
 #include "toolauth/idp/fixtures.h"
 #include "toolauth/idp/json_fields.h"
+#include "toolauth/idp/managed_identity.h"
 #include "toolauth/idp/token_endpoint.h"
+#include "toolauth/jose/hash.h"
 #include "toolauth/jose/local_tls.h"
 #include "toolauth/service/admin.h"
 #include "toolauth/service/state_store.h"
@@ -38,6 +40,7 @@ struct IdpServer::Impl {
   std::unique_ptr<http::Server> mi;
   std::string url;
   std::string mi_url;
+  std::string identity_header;  // the App Service X-IDENTITY-HEADER secret
   bool ready = false;
 
   explicit Impl(core::SystemClock& c) : clock(&c), journal(c) {}
@@ -112,6 +115,17 @@ struct IdpServer::Impl {
     if (store) TOOLAUTH_RETURN_IF_ERROR(store->put(kStateCollection, "keys", keys.to_json()));
     return keys;
   }
+
+  // Generated once and kept, so processes started with the ready document's IDENTITY_HEADER
+  // keep working across restarts.
+  core::Result<std::string> load_or_create_identity_header() {
+    TOOLAUTH_ASSIGN_OR_RETURN(auto saved, store->get(kStateCollection, "identity_header"));
+    if (saved && saved->is_string() && !saved->get<std::string>().empty())
+      return saved->get<std::string>();
+    std::string header = jose::random_token(32);
+    TOOLAUTH_RETURN_IF_ERROR(store->put(kStateCollection, "identity_header", header));
+    return header;
+  }
 };
 
 std::string_view default_idp_fixtures();
@@ -171,6 +185,7 @@ core::Result<std::unique_ptr<IdpServer>> IdpServer::start(boost::asio::any_io_ex
 
   TOOLAUTH_ASSIGN_OR_RETURN(auto directory, impl->load_fixtures());
   TOOLAUTH_ASSIGN_OR_RETURN(auto keys, impl->load_or_create_keys());
+  TOOLAUTH_ASSIGN_OR_RETURN(impl->identity_header, impl->load_or_create_identity_header());
   IdpOptions idp_options;
   idp_options.base_url = impl->url;
   idp_options.mi_base_url = impl->mi_url;
@@ -215,6 +230,7 @@ core::Result<std::unique_ptr<IdpServer>> IdpServer::start(boost::asio::any_io_ex
   impl->mi_router.set_pre_routing(service::admin_access_hook(o.admin_key));
   service::mount_admin(impl->mi_router,
                        {.component = "idp-mi", .ready = [raw] { return raw->ready; }});
+  add_managed_identity_routes(impl->mi_router, *impl->provider, impl->identity_header);
 
   impl->ready = true;
   return std::unique_ptr<IdpServer>(new IdpServer(std::move(impl)));
@@ -235,7 +251,9 @@ nlohmann::json IdpServer::ready_document() const {
        {{"NODE_EXTRA_CA_CERTS", impl_->tls->ca_file.string()},
         {"SSL_CERT_FILE", impl_->tls->ca_file.string()},
         {"AZURE_AUTHORITY_HOST", impl_->url},
-        {"AZURE_POD_IDENTITY_AUTHORITY_HOST", impl_->mi_url}}},
+        {"AZURE_POD_IDENTITY_AUTHORITY_HOST", impl_->mi_url},
+        {"IDENTITY_ENDPOINT", impl_->mi_url + "/msi/token"},
+        {"IDENTITY_HEADER", impl_->identity_header}}},
       {"world",
        world_json(p.directory(), [&p](const Tenant& t) { return p.tokens().issuer_v2(t); })},
   };

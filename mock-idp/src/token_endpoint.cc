@@ -131,6 +131,11 @@ core::Result<ScopeRequest, AadError> requested_scopes(const TokenContext& contex
 void register_grants(TokenEndpoint& endpoint) {
   endpoint.add_grant("client_credentials", {.confidential_only = true, .allowed_on_common = false},
                      client_credentials_grant);
+  endpoint.add_grant(std::string(kGrantJwtBearer), {.confidential_only = true}, on_behalf_of_grant);
+  endpoint.add_grant("user_fic", {.confidential_only = true, .allowed_on_common = false},
+                     user_fic_grant);
+  endpoint.add_grant(std::string(kGrantTokenExchange),
+                     {.confidential_only = true, .allowed_on_common = false}, token_exchange_grant);
 }
 
 }  // namespace toolauth::idp

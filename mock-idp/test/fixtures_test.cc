@@ -38,6 +38,7 @@ TEST(FixturesTest, DefaultWorldLoadsWithEveryPrincipalDesignNames) {
   EXPECT_EQ(d.tenant_named("fabrikam")->profile, TenantProfile::mcp);
   EXPECT_EQ(d.tenant_named("fabrikam")->refresh_rotation, RefreshRotation::strict);
   for (const char* user : {"alice", "bob", "carol"}) EXPECT_NE(d.user_named(user), nullptr) << user;
+  EXPECT_EQ(d.user_named("agent-one-user")->agent_identity, "agent-one");
   for (const char* app : {"foundry", "caller", "mcp-api", "connector", "graph", "fabrikam-mcp"}) {
     EXPECT_NE(d.application_named(app), nullptr) << app;
   }
@@ -91,6 +92,29 @@ TEST(FixturesTest, ReferencesMustResolve) {
           "w.json: /applications/1/app_permissions: application \"api\" has no app role \"Nope\"",
           "w.json: /consents/0/scopes: no scope \"write\" on \"api\"",
       }));
+}
+
+TEST(FixturesTest, ConsentMayNameAnAgentIdentityButNoOtherIdentity) {
+  auto doc = minimal();
+  doc["identities"] = {{{"name", "bp"},
+                        {"kind", "agent-blueprint"},
+                        {"client_id", "88888888-8888-4888-8888-888888888888"},
+                        {"object_id", "99999999-9999-4999-8999-999999999999"},
+                        {"tenant", "t"}},
+                       {{"name", "agent"},
+                        {"kind", "agent-identity"},
+                        {"client_id", "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"},
+                        {"object_id", "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb"},
+                        {"tenant", "t"},
+                        {"blueprint", "bp"}}};
+  doc["consents"] = {
+      {{"client", "agent"}, {"resource", "api"}, {"scopes", {"read"}}, {"tenant", "t"}}};
+  EXPECT_EQ(problems(doc), std::vector<std::string>{});
+  doc["consents"][0]["client"] = "bp";
+  EXPECT_EQ(problems(doc), (std::vector<std::string>{
+                               "w.json: /consents/0/client: no application or agent identity "
+                               "named \"bp\"",
+                           }));
 }
 
 TEST(FixturesTest, DuplicateIdsAndPublicClientsWithSecretsAreRefused) {

@@ -3,20 +3,13 @@
 // blueprint asking with fmi_path=<agent identity> for api://AzureADTokenExchange gets the
 // exchange token (T1) that agent identity then presents as its client assertion.
 
+#include "toolauth/idp/agent_facets.h"
 #include "toolauth/idp/token_endpoint.h"
 
 namespace toolauth::idp {
 
 namespace {
 constexpr std::string_view kTokenExchangeAudience = "api://AzureADTokenExchange";
-
-// Facets Entra puts in tokens of an agent identity acting on its own (agent-token-claims).
-void add_agent_claims(const IdentityProvider& idp, const Identity& agent, nlohmann::json& claims) {
-  const auto* blueprint = idp.directory().identity_named(agent.blueprint);
-  if (blueprint != nullptr) claims["xms_par_app_azp"] = blueprint->client_id;
-  claims["xms_act_fct"] = "3 9 11";
-  claims["xms_sub_fct"] = "9 3 11";
-}
 }  // namespace
 
 GrantResult client_credentials_grant(TokenContext& context) {
@@ -73,7 +66,8 @@ GrantResult client_credentials_grant(TokenContext& context) {
     }
   }
   if (client.identity != nullptr && client.identity->kind == IdentityKind::agent_identity) {
-    add_agent_claims(idp, *client.identity, token.extra_claims);
+    token.extra_claims =
+        agent_facet_claims(idp.directory(), *client.identity, AgentSubject::agent_identity);
   }
 
   TOOLAUTH_ASSIGN_OR_RETURN(auto minted, or_internal_error(idp.tokens().access_token(token)));

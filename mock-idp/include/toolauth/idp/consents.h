@@ -19,6 +19,10 @@ class ConsentStore {
   // Every scope of `resource` that `client` may use for `user` without asking.
   std::vector<std::string> granted(const Application& client, const Application& resource,
                                    const User& user) const;
+  // The same for a client that is no application registration (an Entra agent identity): only
+  // grants naming it apply, as nothing pre-authorizes it.
+  std::vector<std::string> granted(std::string_view client_name, const Application& resource,
+                                   const User& user) const;
   // True when `scopes` are all granted.
   bool covers(const Application& client, const Application& resource, const User& user,
               const std::vector<std::string>& scopes) const;

@@ -81,5 +81,8 @@ http::Response token_response(const nlohmann::json& body);
 void register_grants(TokenEndpoint& endpoint);
 // Grant handlers, one file each under src/grants/.
 GrantResult client_credentials_grant(TokenContext& context);
+GrantResult on_behalf_of_grant(TokenContext& context);
+GrantResult user_fic_grant(TokenContext& context);
+GrantResult token_exchange_grant(TokenContext& context);
 
 }  // namespace toolauth::idp
