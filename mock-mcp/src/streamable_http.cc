@@ -263,7 +263,7 @@ awaitable<http::Response> Mount::handle(http::Request& request) {
   http::Response response;
   switch (request.method) {
     case http::Method::post:
-      response = co_await handle_post(request, decision.principal);
+      response = co_await handle_post(request, decision.principal, extra);
       break;
     case http::Method::get:
       response = co_await handle_get(request, decision.principal);
@@ -275,17 +275,12 @@ awaitable<http::Response> Mount::handle(http::Request& request) {
       response = rpc_error_response(405, kServerError, "Method not allowed");
       response.headers.set("Allow", "GET, POST, DELETE");
   }
-  if (request.method == http::Method::post && !extra.contains("rpc")) {
-    std::string tool;
-    auto peek = jsonrpc::parse_message(request.body, {.allow_batch = true});
-    extra["rpc"] = rpc_methods(peek, &tool);
-    if (!tool.empty()) extra["tool"] = tool;
-  }
   journal(request, decision, response.status, extra);
   co_return response;
 }
 
-awaitable<http::Response> Mount::handle_post(http::Request& request, const Principal& principal) {
+awaitable<http::Response> Mount::handle_post(http::Request& request, const Principal& principal,
+                                             nlohmann::json& journal_fields) {
   if (!accepts(request, "application/json") || !accepts(request, "text/event-stream")) {
     co_return rpc_error_response(
         406, kServerError,
@@ -299,6 +294,9 @@ awaitable<http::Response> Mount::handle_post(http::Request& request, const Princ
   options.allow_batch = true;
   options.params_must_be_object = true;
   auto parsed = jsonrpc::parse_message(request.body, options);
+  std::string tool;
+  journal_fields["rpc"] = rpc_methods(parsed, &tool);
+  if (!tool.empty()) journal_fields["tool"] = tool;
   if (!parsed.batch && parsed.messages.size() == 1) {
     if (const auto* invalid = std::get_if<jsonrpc::Invalid>(&parsed.messages.front())) {
       co_return http::Response::json(400, jsonrpc::to_json(jsonrpc::error_response(*invalid)));

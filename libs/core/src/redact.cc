@@ -154,4 +154,32 @@ nlohmann::json redact_json(const nlohmann::json& value) {
   }
 }
 
+void redact_json_in_place(nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::object:
+      for (auto& [key, item] : value.items()) {
+        const bool secret = !item.is_null() && !item.is_boolean() &&
+                            !(item.is_string() && item.get_ref<const std::string&>().empty()) &&
+                            is_sensitive_name(key);
+        if (secret) {
+          item = kRedacted;
+        } else {
+          redact_json_in_place(item);
+        }
+      }
+      return;
+    case nlohmann::json::value_t::array:
+      for (auto& item : value) redact_json_in_place(item);
+      return;
+    case nlohmann::json::value_t::string: {
+      auto& text = value.get_ref<std::string&>();
+      auto redacted = redact_text(text);
+      if (redacted != text) text = std::move(redacted);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
 }  // namespace toolauth::core

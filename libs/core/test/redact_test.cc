@@ -60,5 +60,14 @@ TEST(RedactTest, JsonKeysAndNestedStringsAreRedacted) {
   EXPECT_TRUE(out["refresh_token"].is_null());
 }
 
+TEST(RedactTest, InPlaceRedactionMatchesTheCopy) {
+  nlohmann::json doc = {{"client_secret", "s"},
+                        {"nested", {{"note", std::string("tok ") + kJwt}, {"ok", "plain"}}},
+                        {"list", {kJwt, 3, true}}};
+  const auto copy = redact_json(doc);
+  redact_json_in_place(doc);
+  EXPECT_EQ(doc, copy);
+}
+
 }  // namespace
 }  // namespace toolauth::core

@@ -68,7 +68,9 @@ std::uint64_t Journal::record(std::string_view kind, nlohmann::json fields) {
     fields = nlohmann::json{{"value", std::move(fields)}};
   }
   // Redact and read the clock outside the lock: both may take a while and need no state.
-  JournalEntry entry{0, clock_.now(), std::string(kind), core::redact_json(fields)};
+  core::redact_json_in_place(fields);
+  Stored entry{0, clock_.now(), std::string(kind),
+               fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
   std::lock_guard lock(mutex_);
   entry.seq = ++last_seq_;
   const auto seq = entry.seq;
@@ -100,8 +102,9 @@ std::vector<JournalEntry> Journal::query_locked(const JournalQuery& query) const
   for (auto it = entries_.begin() + static_cast<std::ptrdiff_t>(start); it != entries_.end();
        ++it) {
     if (!query.kind.empty() && it->kind != query.kind) continue;
-    if (!matches(it->fields, query.where)) continue;
-    out.push_back(*it);
+    auto fields = nlohmann::json::parse(it->fields, nullptr, false);
+    if (!matches(fields, query.where)) continue;
+    out.push_back(JournalEntry{it->seq, it->at, it->kind, std::move(fields)});
     if (out.size() >= query.limit) break;
   }
   return out;

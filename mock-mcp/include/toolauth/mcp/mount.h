@@ -87,8 +87,10 @@ class Mount {
   struct RequestScope;
   friend struct RequestScope;
 
+  // `journal_fields` receives the JSON-RPC methods (and tool) of the body, parsed once here.
   boost::asio::awaitable<http::Response> handle_post(http::Request& request,
-                                                     const Principal& principal);
+                                                     const Principal& principal,
+                                                     nlohmann::json& journal_fields);
   boost::asio::awaitable<http::Response> handle_get(http::Request& request,
                                                     const Principal& principal);
   http::Response handle_delete(http::Request& request, const Principal& principal);

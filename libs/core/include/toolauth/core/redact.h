@@ -23,5 +23,8 @@ std::string redact_text(std::string_view text);
 // A copy of `value` where sensitive keys have their value replaced and every string has
 // gone through redact_text.
 nlohmann::json redact_json(const nlohmann::json& value);
+// The same, in place: no copy of the document, and strings are only rewritten when redaction
+// changes them (journals redact every record on the request path).
+void redact_json_in_place(nlohmann::json& value);
 
 }  // namespace toolauth::core

@@ -65,7 +65,9 @@ struct JournalPage {
 
 class Journal {
  public:
-  static constexpr std::size_t kDefaultCapacity = 100'000;
+  // Enough for a conformance run's evidence; entries are kept as compact JSON text (about a
+  // kilobyte each), so a full journal stays around 20 MB.
+  static constexpr std::size_t kDefaultCapacity = 20'000;
   static constexpr std::size_t kDefaultQueryLimit = kDefaultJournalQueryLimit;
 
   // `clock` stamps entries (the shared clock, so entry times agree with token times); it must
@@ -111,7 +113,15 @@ class Journal {
   const core::Clock& clock_;
   const std::size_t capacity_;
   mutable std::mutex mutex_;
-  std::deque<JournalEntry> entries_;  // consecutive sequence numbers, oldest first
+  // An entry as kept: its fields as redacted JSON text, parsed again only when queried (a
+  // tree costs several times the memory, and most entries are never read).
+  struct Stored {
+    std::uint64_t seq;
+    core::Clock::time_point at;
+    std::string kind;
+    std::string fields;
+  };
+  std::deque<Stored> entries_;  // consecutive sequence numbers, oldest first
   std::uint64_t last_seq_ = 0;
   std::uint64_t dropped_ = 0;
 };
