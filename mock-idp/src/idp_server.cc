@@ -6,10 +6,12 @@
 #include "toolauth/http/router.h"
 #include "toolauth/http/server.h"
 #include "toolauth/idp/admin_routes.h"
+#include "toolauth/idp/client_registration.h"
 #include "toolauth/idp/discovery.h"
 #include "toolauth/idp/fixtures.h"
 #include "toolauth/idp/json_fields.h"
 #include "toolauth/idp/token_endpoint.h"
+#include "toolauth/idp/token_management.h"
 #include "toolauth/jose/local_tls.h"
 #include "toolauth/service/admin.h"
 #include "toolauth/service/state_store.h"
@@ -63,7 +65,9 @@ struct IdpServer::Impl {
             {"redirect_uris", provider->runtime_redirect_uris_json()},
             {"sessions", provider->sessions().to_json()},
             {"refresh_tokens", provider->refresh_tokens().to_json()},
-            {"lifetimes", provider->lifetime_overrides_json()}};
+            {"lifetimes", provider->lifetime_overrides_json()},
+            {"registered_clients", provider->registered_clients().to_json()},
+            {"revoked_tokens", provider->revoked_tokens().to_json()}};
   }
 
   void persist() {
@@ -74,6 +78,12 @@ struct IdpServer::Impl {
   }
 
   void restore(const nlohmann::json& state) {
+    // Clients first: consents and redirect URIs naming them are dropped otherwise.
+    provider->registered_clients().load_json(
+        state.contains("registered_clients") ? state["registered_clients"] : nlohmann::json(),
+        provider->directory());
+    provider->revoked_tokens().load_json(state.contains("revoked_tokens") ? state["revoked_tokens"]
+                                                                          : nlohmann::json());
     provider->consents().load_json(state.contains("consents") ? state["consents"]
                                                               : nlohmann::json());
     if (state.contains("redirect_uris") && state["redirect_uris"].is_array()) {
@@ -189,6 +199,8 @@ core::Result<std::unique_ptr<IdpServer>> IdpServer::start(boost::asio::any_io_ex
              [raw](http::Request& r) { return raw->token_endpoint->handle(r, false); });
   router.add(http::Method::post, "/{tenant}/oauth2/token",
              [raw](http::Request& r) { return raw->token_endpoint->handle(r, true); });
+  add_registration_routes(router, *impl->provider);
+  add_token_management_routes(router, *impl->provider);
 
   service::AdminHooks hooks;
   hooks.component = "idp";

@@ -105,6 +105,9 @@ AadError authorization_declined();  // 70020
 AadError token_exchange_unsupported();                   // 82001
 AadError fmi_path_not_owned(std::string_view fmi_path);  // 700016
 AadError agent_assertion_invalid(std::string_view why);  // 700211
+// Revocation and introspection (mcp profile).
+AadError unsupported_token_type(std::string_view hint);  // 90014, unsupported_token_type
+AadError token_of_other_client();                        // 70000
 // Our own failure (signing, storage): never the caller's fault, so a 500.
 AadError internal_error(std::string_view why);  // 50000
 }  // namespace aad
