@@ -215,7 +215,23 @@ core::Result<std::unique_ptr<IdpServer>> IdpServer::start(boost::asio::any_io_ex
     return raw->store->export_documents();
   };
   hooks.import_state = [raw](const nlohmann::json& documents) -> core::Result<void> {
+    // The signing keys are part of the state: a round trip must bring back the keys that
+    // signed the tokens it restores. They are checked before anything changes.
+    std::optional<KeyRing> keys;
+    const auto collection =
+        documents.is_object() ? documents.find(kStateCollection) : documents.end();
+    if (collection != documents.end() && collection->is_object()) {
+      if (auto saved = collection->find("keys"); saved != collection->end()) {
+        TOOLAUTH_ASSIGN_OR_RETURN(keys, KeyRing::from_json(*saved, *raw->clock));
+      }
+    }
     TOOLAUTH_RETURN_IF_ERROR(raw->store->import_documents(documents));
+    if (keys) {
+      raw->provider->keys() = std::move(*keys);
+    } else {
+      TOOLAUTH_RETURN_IF_ERROR(
+          raw->store->put(kStateCollection, "keys", raw->provider->keys().to_json()));
+    }
     TOOLAUTH_ASSIGN_OR_RETURN(auto state, raw->store->get(kStateCollection, "runtime"));
     raw->restore(state.value_or(nlohmann::json::object()));
     return {};
