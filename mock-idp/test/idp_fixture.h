@@ -188,6 +188,7 @@ class IdpInstance {
 
   const std::string& url() const { return url_; }
   const std::string& mi_url() const { return mi_url_; }
+  const std::string& ca_file() const { return ca_file_; }
   std::uint16_t port() const {
     return static_cast<std::uint16_t>(std::stoi(url_.substr(url_.rfind(':') + 1)));
   }

@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/detached.hpp>
+#include <set>
+
 #include "idp_fixture.h"
 
 namespace toolauth::idp {
@@ -115,6 +118,39 @@ TEST_F(TokenEndpointTest, ErrorsHaveTheEntraShapeAndEchoTheCorrelationId) {
   EXPECT_TRUE(reply.body["trace_id"].is_string());
   EXPECT_EQ(reply.body["error_uri"], idp().url() + "/error?code=7000215");
   EXPECT_EQ(reply.headers.get("cache-control").value_or(""), "no-store, no-cache");
+}
+
+TEST_F(TokenEndpointTest, ConcurrentRequestsEachGetTheirOwnFreshToken) {
+  // Signatures are computed on worker threads while the server takes the next requests.
+  constexpr int kRequests = 16;
+  boost::asio::io_context io;
+  http::Client client(io.get_executor(), {.ca_file = idp().ca_file()});
+  http::Headers headers;
+  headers.set("Content-Type", "application/x-www-form-urlencoded");
+  const http::ClientRequest request{.method = http::Method::post,
+                                    .url = idp().url() + idp().endpoint_path("contoso"),
+                                    .headers = headers,
+                                    .body = http::encode_form(foundry_form())};
+  std::vector<std::string> tokens;
+  for (int i = 0; i < kRequests; ++i) {
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+          auto response = co_await client.send(request);
+          if (response.ok() && response->status == 200)
+            tokens.push_back(nlohmann::json::parse(response->body)["access_token"]);
+        },
+        boost::asio::detached);
+  }
+  io.run();
+  ASSERT_EQ(tokens.size(), static_cast<std::size_t>(kRequests));
+  std::set<std::string> utis;
+  for (const auto& token : tokens) {
+    const auto verified = idp().verify("contoso", token);
+    ASSERT_TRUE(verified.ok()) << verified.error().message();
+    utis.insert(verified->claims["uti"].get<std::string>());
+  }
+  EXPECT_EQ(utis.size(), static_cast<std::size_t>(kRequests));
 }
 
 TEST_F(TokenEndpointTest, ClientTelemetryParametersAreIgnored) {
