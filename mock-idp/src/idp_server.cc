@@ -136,13 +136,16 @@ core::Result<std::unique_ptr<IdpServer>> IdpServer::start(boost::asio::any_io_ex
   impl->options = std::move(options);
   auto& o = impl->options;
 
-  std::filesystem::path state_dir = o.state_dir;
+  // Absolute, so the ready document's ca_file works from any working directory.
+  std::error_code ec;
+  std::filesystem::path state_dir =
+      o.state_dir.empty() ? o.state_dir : std::filesystem::absolute(o.state_dir, ec);
+  if (ec) return core::Error{core::Errc::io_error, o.state_dir.string() + ": " + ec.message()};
   if (state_dir.empty()) {
     impl->temporary_dir =
         std::filesystem::temp_directory_path() / ("toolauth-idp-" + core::random_hex(8));
     state_dir = impl->temporary_dir;
   }
-  std::error_code ec;
   std::filesystem::create_directories(state_dir, ec);
   if (ec) return core::Error{core::Errc::io_error, state_dir.string() + ": " + ec.message()};
   TOOLAUTH_ASSIGN_OR_RETURN(auto tls, jose::LocalTls::load_or_create(state_dir / "tls", clock));
