@@ -332,6 +332,15 @@ AadError agent_user_not_bound(std::string_view user, std::string_view agent) {
               "User account " + q(user) + " is not an agent user of the agent identity " +
                   q(agent) + " and cannot be signed in by it.");
 }
+AadError unsupported_token_type(std::string_view hint) {
+  return make(
+      400, "unsupported_token_type", 90014,
+      "The token_type_hint " + q(hint) + " is not supported; use access_token or refresh_token.");
+}
+AadError token_of_other_client() {
+  return make(400, "invalid_grant", 70000,
+              "Provided grant is invalid or malformed: the token was issued to another client.");
+}
 
 AadError internal_error(std::string_view why) {
   return make(500, "server_error", 50000,

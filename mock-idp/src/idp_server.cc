@@ -6,12 +6,14 @@
 #include "toolauth/http/router.h"
 #include "toolauth/http/server.h"
 #include "toolauth/idp/admin_routes.h"
+#include "toolauth/idp/client_registration.h"
 #include "toolauth/idp/discovery.h"
 #include "toolauth/idp/fixtures.h"
 #include "toolauth/idp/json_fields.h"
 #include "toolauth/idp/managed_identity.h"
 #include "toolauth/idp/token_endpoint.h"
 #include "toolauth/jose/hash.h"
+#include "toolauth/idp/token_management.h"
 #include "toolauth/jose/local_tls.h"
 #include "toolauth/service/admin.h"
 #include "toolauth/service/state_store.h"
@@ -66,7 +68,9 @@ struct IdpServer::Impl {
             {"redirect_uris", provider->runtime_redirect_uris_json()},
             {"sessions", provider->sessions().to_json()},
             {"refresh_tokens", provider->refresh_tokens().to_json()},
-            {"lifetimes", provider->lifetime_overrides_json()}};
+            {"lifetimes", provider->lifetime_overrides_json()},
+            {"registered_clients", provider->registered_clients().to_json()},
+            {"revoked_tokens", provider->revoked_tokens().to_json()}};
   }
 
   void persist() {
@@ -77,6 +81,12 @@ struct IdpServer::Impl {
   }
 
   void restore(const nlohmann::json& state) {
+    // Clients first: consents and redirect URIs naming them are dropped otherwise.
+    provider->registered_clients().load_json(
+        state.contains("registered_clients") ? state["registered_clients"] : nlohmann::json(),
+        provider->directory());
+    provider->revoked_tokens().load_json(state.contains("revoked_tokens") ? state["revoked_tokens"]
+                                                                          : nlohmann::json());
     provider->consents().load_json(state.contains("consents") ? state["consents"]
                                                               : nlohmann::json());
     if (state.contains("redirect_uris") && state["redirect_uris"].is_array()) {
@@ -140,13 +150,16 @@ core::Result<std::unique_ptr<IdpServer>> IdpServer::start(boost::asio::any_io_ex
   impl->options = std::move(options);
   auto& o = impl->options;
 
-  std::filesystem::path state_dir = o.state_dir;
+  // Absolute, so the ready document's ca_file works from any working directory.
+  std::error_code ec;
+  std::filesystem::path state_dir =
+      o.state_dir.empty() ? o.state_dir : std::filesystem::absolute(o.state_dir, ec);
+  if (ec) return core::Error{core::Errc::io_error, o.state_dir.string() + ": " + ec.message()};
   if (state_dir.empty()) {
     impl->temporary_dir =
         std::filesystem::temp_directory_path() / ("toolauth-idp-" + core::random_hex(8));
     state_dir = impl->temporary_dir;
   }
-  std::error_code ec;
   std::filesystem::create_directories(state_dir, ec);
   if (ec) return core::Error{core::Errc::io_error, state_dir.string() + ": " + ec.message()};
   TOOLAUTH_ASSIGN_OR_RETURN(auto tls, jose::LocalTls::load_or_create(state_dir / "tls", clock));
@@ -204,6 +217,8 @@ core::Result<std::unique_ptr<IdpServer>> IdpServer::start(boost::asio::any_io_ex
              [raw](http::Request& r) { return raw->token_endpoint->handle(r, false); });
   router.add(http::Method::post, "/{tenant}/oauth2/token",
              [raw](http::Request& r) { return raw->token_endpoint->handle(r, true); });
+  add_registration_routes(router, *impl->provider);
+  add_token_management_routes(router, *impl->provider);
 
   service::AdminHooks hooks;
   hooks.component = "idp";
@@ -218,7 +233,23 @@ core::Result<std::unique_ptr<IdpServer>> IdpServer::start(boost::asio::any_io_ex
     return raw->store->export_documents();
   };
   hooks.import_state = [raw](const nlohmann::json& documents) -> core::Result<void> {
+    // The signing keys are part of the state: a round trip must bring back the keys that
+    // signed the tokens it restores. They are checked before anything changes.
+    std::optional<KeyRing> keys;
+    const auto collection =
+        documents.is_object() ? documents.find(kStateCollection) : documents.end();
+    if (collection != documents.end() && collection->is_object()) {
+      if (auto saved = collection->find("keys"); saved != collection->end()) {
+        TOOLAUTH_ASSIGN_OR_RETURN(keys, KeyRing::from_json(*saved, *raw->clock));
+      }
+    }
     TOOLAUTH_RETURN_IF_ERROR(raw->store->import_documents(documents));
+    if (keys) {
+      raw->provider->keys() = std::move(*keys);
+    } else {
+      TOOLAUTH_RETURN_IF_ERROR(
+          raw->store->put(kStateCollection, "keys", raw->provider->keys().to_json()));
+    }
     TOOLAUTH_ASSIGN_OR_RETURN(auto state, raw->store->get(kStateCollection, "runtime"));
     raw->restore(state.value_or(nlohmann::json::object()));
     return {};

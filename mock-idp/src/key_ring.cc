@@ -20,10 +20,14 @@ core::Result<KeyRing> KeyRing::from_json(const nlohmann::json& document, const c
   }
   std::vector<Entry> keys;
   for (const auto& item : document["keys"]) {
-    if (!item.is_object() || !item.contains("key_pem") || !item.contains("certificate_pem")) {
+    // An imported state document is outside input: check types before reading.
+    if (!item.is_object() || !item.contains("key_pem") || !item["key_pem"].is_string() ||
+        !item.contains("certificate_pem") || !item["certificate_pem"].is_string()) {
       return core::Error{core::Errc::parse_error,
                          "key ring: a key lacks key_pem or certificate_pem"};
     }
+    if (item.contains("retire_at_unix") && !item["retire_at_unix"].is_number_integer())
+      return core::Error{core::Errc::parse_error, "key ring: retire_at_unix is not an integer"};
     TOOLAUTH_ASSIGN_OR_RETURN(auto private_key,
                               jose::PrivateKey::from_pem(item["key_pem"].get<std::string>()));
     TOOLAUTH_ASSIGN_OR_RETURN(

@@ -24,6 +24,15 @@ http::Response token_response(const nlohmann::json& body) {
 }
 
 void TokenEndpoint::add_grant(std::string grant_type, GrantPolicy policy, GrantHandler handler) {
+  add_async_grant(
+      std::move(grant_type), policy,
+      [handler = std::move(handler)](TokenContext& context) -> net::awaitable<GrantResult> {
+        co_return handler(context);
+      });
+}
+
+void TokenEndpoint::add_async_grant(std::string grant_type, GrantPolicy policy,
+                                    AsyncGrantHandler handler) {
   grants_[std::move(grant_type)] = Grant{policy, std::move(handler)};
 }
 
@@ -113,7 +122,7 @@ net::awaitable<http::Response> TokenEndpoint::handle(http::Request& request, boo
 
   TokenContext context{idp,     request,     *form,      *tenant,
                        segment, v1_endpoint, grant_type, std::move(*client)};
-  auto result = grant->second.handler(context);
+  auto result = co_await grant->second.handler(context);
   for (const auto& [key, value] : context.journal.items()) entry[key] = value;
   if (!result.ok()) co_return fail(result.error());
   entry["outcome"] = "issued";
@@ -129,8 +138,9 @@ core::Result<ScopeRequest, AadError> requested_scopes(const TokenContext& contex
 }
 
 void register_grants(TokenEndpoint& endpoint) {
-  endpoint.add_grant("client_credentials", {.confidential_only = true, .allowed_on_common = false},
-                     client_credentials_grant);
+  endpoint.add_async_grant("client_credentials",
+                           {.confidential_only = true, .allowed_on_common = false},
+                           client_credentials_grant);
   endpoint.add_grant(std::string(kGrantJwtBearer), {.confidential_only = true}, on_behalf_of_grant);
   endpoint.add_grant("user_fic", {.confidential_only = true, .allowed_on_common = false},
                      user_fic_grant);

@@ -1,5 +1,10 @@
 #include "toolauth/idp/token_factory.h"
 
+#include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <thread>
+
 #include "toolauth/idp/scopes.h"
 #include "toolauth/jose/base64url.h"
 #include "toolauth/jose/hash.h"
@@ -13,6 +18,13 @@ std::int64_t seconds_of(core::Clock::time_point t) {
 // Opaque Entra internals (aio, rh) are random here: clients must not interpret them.
 std::string opaque(std::size_t bytes) { return jose::random_token(bytes); }
 }  // namespace
+
+TokenFactory::TokenFactory(const KeyRing& keys, const core::Clock& clock, std::string base_url)
+    : keys_(&keys),
+      clock_(&clock),
+      base_url_(std::move(base_url)),
+      signers_(std::make_shared<boost::asio::thread_pool>(
+          std::max(1u, std::thread::hardware_concurrency()))) {}
 
 std::string TokenFactory::issuer_v2(const Tenant& tenant) const {
   return base_url_ + "/" + tenant.id + "/v2.0";
@@ -32,6 +44,38 @@ std::string TokenFactory::pairwise_subject(std::string_view oid, std::string_vie
 std::string TokenFactory::random_uti() { return jose::random_token(16).substr(0, 22); }
 
 core::Result<MintedToken> TokenFactory::access_token(const AccessTokenRequest& r) const {
+  auto token = access_token_claims(r);
+  TOOLAUTH_ASSIGN_OR_RETURN(auto signed_token,
+                            keys_->active().sign(token.claims, {.include_x5t = token.v1}));
+  return MintedToken{std::move(signed_token), std::move(token.uti), token.expires,
+                     std::move(token.claims)};
+}
+
+boost::asio::awaitable<core::Result<MintedToken>> TokenFactory::access_token_async(
+    const AccessTokenRequest& r) const {
+  auto token = access_token_claims(r);
+  // co_spawn needs a default-constructible result.
+  struct Signature {
+    std::string token;
+    core::Error error;
+  };
+  // The job owns copies: a key rotation meanwhile does not pull the key from under it (a copy
+  // shares the OpenSSL key), and the claims stay here for the caller.
+  auto signature = co_await boost::asio::co_spawn(
+      *signers_,
+      [key = keys_->active(), claims = token.claims,
+       v1 = token.v1]() -> boost::asio::awaitable<Signature> {
+        auto signed_token = key.sign(claims, {.include_x5t = v1});
+        if (!signed_token.ok()) co_return Signature{{}, signed_token.error()};
+        co_return Signature{std::move(*signed_token), {}};
+      },
+      boost::asio::use_awaitable);
+  if (signature.error.code) co_return signature.error;
+  co_return MintedToken{std::move(signature.token), std::move(token.uti), token.expires,
+                        std::move(token.claims)};
+}
+
+TokenFactory::Unsigned TokenFactory::access_token_claims(const AccessTokenRequest& r) const {
   const auto now = clock_->now();
   const auto expires = now + r.lifetime;
   const int version = r.version.value_or(r.resource ? r.resource->access_token_version : 2);
@@ -95,9 +139,7 @@ core::Result<MintedToken> TokenFactory::access_token(const AccessTokenRequest& r
     if (r.user != nullptr) claims["scope"] = join(r.scopes);
   }
   for (const auto& [name, value] : r.extra_claims.items()) claims[name] = value;
-
-  TOOLAUTH_ASSIGN_OR_RETURN(auto token, keys_->active().sign(claims, {.include_x5t = v1}));
-  return MintedToken{std::move(token), uti, expires, std::move(claims)};
+  return Unsigned{std::move(claims), uti, expires, v1};
 }
 
 core::Result<MintedToken> TokenFactory::id_token(const IdTokenRequest& r) const {

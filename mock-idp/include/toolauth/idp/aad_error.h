@@ -107,6 +107,9 @@ AadError fmi_path_not_owned(std::string_view fmi_path);  // 700016
 AadError agent_assertion_invalid(std::string_view why);  // 700211
 // 50020: user_fic for a user that is not an agent user of that agent identity.
 AadError agent_user_not_bound(std::string_view user, std::string_view agent);
+// Revocation and introspection (mcp profile).
+AadError unsupported_token_type(std::string_view hint);  // 90014, unsupported_token_type
+AadError token_of_other_client();                        // 70000
 // Our own failure (signing, storage): never the caller's fault, so a 500.
 AadError internal_error(std::string_view why);  // 50000
 }  // namespace aad

@@ -21,7 +21,9 @@
 #include "toolauth/idp/directory.h"
 #include "toolauth/idp/key_ring.h"
 #include "toolauth/idp/refresh_tokens.h"
+#include "toolauth/idp/registered_clients.h"
 #include "toolauth/idp/replay_cache.h"
+#include "toolauth/idp/revoked_tokens.h"
 #include "toolauth/idp/sessions.h"
 #include "toolauth/idp/token_factory.h"
 #include "toolauth/service/faults.h"
@@ -63,6 +65,8 @@ class IdentityProvider {
   RefreshTokenStore& refresh_tokens() { return refresh_tokens_; }
   SessionStore& sessions() { return sessions_; }
   ReplayCache& assertion_ids() { return assertion_ids_; }
+  RegisteredClients& registered_clients() { return registered_clients_; }
+  RevokedTokens& revoked_tokens() { return revoked_tokens_; }
   const core::Clock& clock() const { return *clock_; }
   const IdpOptions& options() const { return options_; }
   service::Journal& journal() { return *journal_; }
@@ -98,9 +102,10 @@ class IdentityProvider {
   bool add_redirect_uri(const std::string& client_id, const std::string& uri);
   nlohmann::json runtime_redirect_uris_json() const;
 
-  // Back to the fixture state: consents, codes, tokens, sessions and overrides cleared;
-  // `directory` replaces the current one. Keys are kept (verifiers have cached them), and so
-  // are runtime redirect URIs.
+  // Back to the fixture state: consents, codes, tokens, sessions, overrides and dynamically
+  // registered clients cleared; `directory` replaces the current one. Keys are kept (verifiers
+  // have cached them), and so are runtime redirect URIs and access-token revocations (tokens
+  // issued before the reset still verify).
   void reset(Directory directory);
 
   // Called after every change worth keeping across a restart (set by the server).
@@ -120,6 +125,8 @@ class IdentityProvider {
   RefreshTokenStore refresh_tokens_;
   SessionStore sessions_;
   ReplayCache assertion_ids_;
+  RegisteredClients registered_clients_;
+  RevokedTokens revoked_tokens_;
   service::Journal* journal_;
   service::FaultInjector* faults_;
   std::map<std::string, std::chrono::seconds, std::less<>> lifetime_overrides_;

@@ -42,6 +42,9 @@ struct TokenContext {
 
 using GrantResult = core::Result<nlohmann::json, AadError>;
 using GrantHandler = std::function<GrantResult(TokenContext&)>;
+// A handler that suspends (to sign on a worker thread). Other requests run meanwhile and may
+// change the directory: it must not use a directory pointer after its first co_await.
+using AsyncGrantHandler = std::function<boost::asio::awaitable<GrantResult>(TokenContext&)>;
 
 struct GrantPolicy {
   // The grant needs a confidential client (client_credentials, on-behalf-of).
@@ -55,12 +58,13 @@ class TokenEndpoint {
   explicit TokenEndpoint(IdentityProvider& idp) : idp_(&idp) {}
 
   void add_grant(std::string grant_type, GrantPolicy policy, GrantHandler handler);
+  void add_async_grant(std::string grant_type, GrantPolicy policy, AsyncGrantHandler handler);
   boost::asio::awaitable<http::Response> handle(http::Request& request, bool v1_endpoint);
 
  private:
   struct Grant {
     GrantPolicy policy;
-    GrantHandler handler;
+    AsyncGrantHandler handler;
   };
   IdentityProvider* idp_;
   std::map<std::string, Grant, std::less<>> grants_;
@@ -80,7 +84,7 @@ http::Response token_response(const nlohmann::json& body);
 // Registers every grant this IdP implements.
 void register_grants(TokenEndpoint& endpoint);
 // Grant handlers, one file each under src/grants/.
-GrantResult client_credentials_grant(TokenContext& context);
+boost::asio::awaitable<GrantResult> client_credentials_grant(TokenContext& context);
 GrantResult on_behalf_of_grant(TokenContext& context);
 GrantResult user_fic_grant(TokenContext& context);
 GrantResult token_exchange_grant(TokenContext& context);

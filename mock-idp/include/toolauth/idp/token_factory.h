@@ -3,8 +3,15 @@
 // as the resource application chooses (accessTokenAcceptedVersion), delegated (a user) or
 // app-only (a service principal). Every token is freshly signed with its own `uti` (and `jti`
 // in the `mcp` profile, as RFC 9068 wants); nothing is cached or handed out twice.
+//
+// Signing an RS256 token is most of what a token request costs. access_token_async() computes
+// the signature on a pool of one worker per core while the io thread, which owns all IdP
+// state, serves other requests: a single-threaded server then keeps every core signing.
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -58,8 +65,7 @@ struct MintedToken {
 
 class TokenFactory {
  public:
-  TokenFactory(const KeyRing& keys, const core::Clock& clock, std::string base_url)
-      : keys_(&keys), clock_(&clock), base_url_(std::move(base_url)) {}
+  TokenFactory(const KeyRing& keys, const core::Clock& clock, std::string base_url);
 
   const std::string& base_url() const { return base_url_; }
   // https://host:port/{tid}/v2.0 and the v1 form https://host:port/{tid}/
@@ -67,6 +73,11 @@ class TokenFactory {
   std::string issuer_v1(const Tenant& tenant) const;
 
   core::Result<MintedToken> access_token(const AccessTokenRequest& request) const;
+  // The same token, signed on a worker thread; resumes on the caller's executor. `request` is
+  // read before the first suspension only, so the caller may let it (and the directory it
+  // points into) change meanwhile.
+  boost::asio::awaitable<core::Result<MintedToken>> access_token_async(
+      const AccessTokenRequest& request) const;
   core::Result<MintedToken> id_token(const IdTokenRequest& request) const;
 
   // base64url({"uid": oid, "utid": tid}), which MSAL turns into the home account id.
@@ -76,9 +87,19 @@ class TokenFactory {
   static std::string random_uti();
 
  private:
+  // An access token before its signature.
+  struct Unsigned {
+    nlohmann::json claims;
+    std::string uti;
+    core::Clock::time_point expires;
+    bool v1 = false;
+  };
+  Unsigned access_token_claims(const AccessTokenRequest& request) const;
+
   const KeyRing* keys_;
   const core::Clock* clock_;
   std::string base_url_;
+  std::shared_ptr<boost::asio::thread_pool> signers_;
 };
 
 }  // namespace toolauth::idp
