@@ -99,7 +99,7 @@ TEST_F(AdminRoutesTest, LifetimeOverrideShortensOneClientsTokens) {
             120);
   const auto other = idp_.post_form(idp_.endpoint_path("contoso"),
                                     {{"grant_type", "client_credentials"},
-                                     {"client_id", idp_.client("daemon")["client_id"]},
+                                     {"client_id", idp_.client("test-daemon")["client_id"]},
                                      {"client_secret", std::string(testing::kDaemonSecret)},
                                      {"scope", mcp_api_scope()}});
   EXPECT_EQ(other.body["expires_in"], 3600);

@@ -31,7 +31,7 @@ class ClientAuthTest : public ::testing::Test {
   }
 
   const IdpInstance& idp() const { return *idp_; }
-  std::string daemon_id() const { return idp().client("daemon")["client_id"]; }
+  std::string daemon_id() const { return idp().client("test-daemon")["client_id"]; }
   std::string mcp_api_scope() const {
     return testing::named(idp().world()["resources"], "mcp-api")["app_id_uri"].get<std::string>() +
            "/.default";

@@ -93,7 +93,7 @@ inline constexpr std::string_view kFabrikamMcpRole = "Mcp.Call";
 inline constexpr std::string_view kFabrikamMcpSecret = "fabrikam-mcp-secret-41d7";
 
 // The built-in world plus
-//   contoso  "daemon"           confidential, client_credentials, mcp-api Tools.Invoke.All;
+//   contoso  "test-daemon"      confidential, client_credentials, mcp-api Tools.Invoke.All;
 //                               its secret needs form-encoding in HTTP Basic; with
 //                               `certificate_pem` it also holds that certificate
 //   fabrikam "fabrikam-daemon"  confidential, client_credentials, fabrikam-mcp Mcp.Call
@@ -102,7 +102,7 @@ inline constexpr std::string_view kFabrikamMcpSecret = "fabrikam-mcp-secret-41d7
 //   fabrikam user "dave".
 inline nlohmann::json test_fixtures(const std::string& certificate_pem = {}) {
   auto document = default_fixtures_document();
-  nlohmann::json daemon = {{"name", "daemon"},
+  nlohmann::json daemon = {{"name", "test-daemon"},
                            {"client_id", "5f0c7d0e-2b7a-4c38-9d1e-6a4f1e3b2c01"},
                            {"object_id", "0b6e9a51-7c2d-4e8f-a1b3-c4d5e6f70812"},
                            {"tenant", "contoso"},

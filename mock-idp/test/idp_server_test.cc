@@ -32,7 +32,7 @@ testing::Reply client_credentials(const IdpInstance& idp, std::string_view clien
 }
 testing::Reply foundry(const IdpInstance& idp) { return client_credentials(idp, "foundry"); }
 testing::Reply daemon(const IdpInstance& idp) {
-  return client_credentials(idp, "daemon", std::string(testing::kDaemonSecret));
+  return client_credentials(idp, "test-daemon", std::string(testing::kDaemonSecret));
 }
 
 testing::Reply add_fault(const IdpInstance& idp, const nlohmann::json& rule) {
@@ -168,7 +168,7 @@ TEST(IdpServerTest, JournalIsQueryableByGrantClientAndOutcome) {
   const auto failed = query("client_id=" + foundry_id + "&outcome=error");
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_EQ(failed[0]["error_code"], 7000215);
-  EXPECT_EQ(query("client=daemon").size(), 1u);
+  EXPECT_EQ(query("client=test-daemon").size(), 1u);
 
   // No secret or token in the journal.
   const auto all = idp.get("/_admin/journal").text;
