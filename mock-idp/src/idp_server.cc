@@ -9,6 +9,7 @@
 #include "toolauth/idp/discovery.h"
 #include "toolauth/idp/fixtures.h"
 #include "toolauth/idp/json_fields.h"
+#include "toolauth/idp/sign_in.h"
 #include "toolauth/idp/token_endpoint.h"
 #include "toolauth/jose/local_tls.h"
 #include "toolauth/service/admin.h"
@@ -189,6 +190,7 @@ core::Result<std::unique_ptr<IdpServer>> IdpServer::start(boost::asio::any_io_ex
              [raw](http::Request& r) { return raw->token_endpoint->handle(r, false); });
   router.add(http::Method::post, "/{tenant}/oauth2/token",
              [raw](http::Request& r) { return raw->token_endpoint->handle(r, true); });
+  add_user_flow_routes(router, *impl->provider);
 
   service::AdminHooks hooks;
   hooks.component = "idp";

@@ -131,6 +131,10 @@ core::Result<ScopeRequest, AadError> requested_scopes(const TokenContext& contex
 void register_grants(TokenEndpoint& endpoint) {
   endpoint.add_grant("client_credentials", {.confidential_only = true, .allowed_on_common = false},
                      client_credentials_grant);
+  endpoint.add_grant("authorization_code", {}, authorization_code_grant);
+  endpoint.add_grant("refresh_token", {}, refresh_token_grant);
+  endpoint.add_grant(std::string(kGrantDeviceCode), {}, device_code_grant);
+  endpoint.add_grant("password", {}, password_grant);
 }
 
 }  // namespace toolauth::idp

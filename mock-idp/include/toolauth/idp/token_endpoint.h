@@ -81,5 +81,9 @@ http::Response token_response(const nlohmann::json& body);
 void register_grants(TokenEndpoint& endpoint);
 // Grant handlers, one file each under src/grants/.
 GrantResult client_credentials_grant(TokenContext& context);
+GrantResult authorization_code_grant(TokenContext& context);
+GrantResult refresh_token_grant(TokenContext& context);
+GrantResult device_code_grant(TokenContext& context);
+GrantResult password_grant(TokenContext& context);
 
 }  // namespace toolauth::idp
