@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include "sign_in_driver.h"
 #include "toolauth/jose/base64url.h"
 
@@ -459,6 +462,47 @@ TEST_F(SignInTest, EveryAuthorizeRequestIsJournalledCompletely) {
   EXPECT_EQ(dump.find("secret-state"), std::string::npos);
   EXPECT_EQ(dump.find("alice-Passw0rd!"), std::string::npos);
   EXPECT_EQ(dump.find(pkce_.challenge), std::string::npos);
+}
+
+TEST(SignInRestartTest, ConsentAndSessionSurviveARestart) {
+  std::string folder =
+      (std::filesystem::temp_directory_path() / "toolauth-sign-in-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(folder.data()), nullptr);
+  const std::filesystem::path state_dir = folder;
+  auto in_folder = [&](IdpServerOptions& options) { options.state_dir = state_dir; };
+  std::map<std::string, std::string> cookies;
+  std::string connector_id;
+  testing::Pkce pkce;
+  auto request = [&](std::string prompt) {
+    http::Params p = {{"client_id", connector_id},
+                      {"redirect_uri", std::string(kConnectorRedirect)},
+                      {"response_type", "code"},
+                      {"scope", "api://d561cab7-7e4d-473d-b44d-04cb5f0f2c02/Tools.Read"},
+                      {"code_challenge", pkce.challenge},
+                      {"code_challenge_method", "S256"}};
+    if (!prompt.empty()) p.add("prompt", prompt);
+    return p;
+  };
+  {
+    testing::IdpServerThread server(in_folder);
+    connector_id = server.on_server_thread(
+        [&] { return server.provider().directory().application_named("connector")->client_id; });
+    Browser browser(server);
+    auto params = testing::sign_in_for_code(browser, kContoso, request(""),
+                                            "alice@contoso.onmicrosoft.com", "alice-Passw0rd!");
+    ASSERT_TRUE(params.has("code"));
+    cookies = browser.cookies;
+  }
+  {
+    testing::IdpServerThread server(in_folder);
+    Browser browser(server);
+    browser.cookies = cookies;
+    // The session signs alice in and her consent stands: no page at all.
+    auto silent = browser.get(testing::authorize_path(kContoso, request("none")));
+    ASSERT_EQ(silent.status, 302) << silent.body;
+    EXPECT_TRUE(redirect_params(silent).has("code")) << testing::location(silent);
+  }
+  std::filesystem::remove_all(state_dir);
 }
 
 }  // namespace
