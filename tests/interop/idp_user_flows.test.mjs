@@ -218,6 +218,43 @@ test('openid-client: authorization code with PKCE, state and nonce; refresh; use
   assert.equal(refreshed.claims().sub, claims.sub);
 });
 
+test('openid-client with RFC 8414 metadata: a resource indicator in the mcp-profile tenant, iss checked (RFC 9207)', async () => {
+  const fabrikam = w.tenant('fabrikam');
+  const resource = `api://${w.resource('fabrikam-mcp').client_id}`;
+  const config = await oidc.discovery(new URL(fabrikam.issuer), caller.client_id, undefined, oidc.None(), {
+    algorithm: 'oauth2',
+  });
+  assert.deepEqual(config.serverMetadata().code_challenge_methods_supported, ['S256']);
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: 'https://localhost/callback',
+    scope: 'mcp.tools offline_access',
+    resource,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+  });
+  const back = await new HeadlessUser(w.user('carol')).authorize(url.href);
+  assert.equal(back.searchParams.get('iss'), fabrikam.issuer);
+  const tokens = await oidc.authorizationCodeGrant(
+    config,
+    back,
+    { pkceCodeVerifier: verifier, expectedState: state },
+    { resource },
+  );
+  assert.equal(claimsOf(tokens.access_token).aud, resource);
+  assert.equal(claimsOf(tokens.access_token).scp, 'mcp.tools');
+  // Strict rotation in this tenant: the new refresh token works, the used one no longer does.
+  const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token, { resource });
+  assert.equal(claimsOf(refreshed.access_token).aud, resource);
+  await assert.rejects(oidc.refreshTokenGrant(config, tokens.refresh_token, { resource }), (error) => {
+    assert.equal(error.error, 'invalid_grant');
+    return true;
+  });
+  await assert.rejects(oidc.refreshTokenGrant(config, refreshed.refresh_token, { resource }));
+});
+
 test('@azure/identity: UsernamePasswordCredential', async () => {
   const credential = new UsernamePasswordCredential(contoso.id, caller.client_id, alice.username, alice.password, {
     authorityHost: w.url,
