@@ -237,6 +237,29 @@ AadError code_for_other_client() {
   return make(400, "invalid_grant", 70000,
               "The provided value for the 'code' parameter is not valid for this client.");
 }
+AadError pkce_unsupported_method(std::string_view method) {
+  return make(400, "invalid_request", 50149,
+              "The code_challenge_method " + q(method) + " is not supported; use 'S256'.");
+}
+AadError redirect_uri_differs() {
+  return make(400, "invalid_grant", 50011,
+              "The redirect URI in the token request does not match the redirect URI of the "
+              "authorization request.");
+}
+AadError unsupported_response_type(std::string_view response_type) {
+  return make(400, "unsupported_response_type", 70005,
+              "The application requested an unsupported response type " + q(response_type) +
+                  "; only 'code' is supported.");
+}
+AadError silent_consent_required(std::string_view client_id, std::string_view client_name) {
+  return make(400, "consent_required", 65001,
+              "The user or administrator has not consented to use the application with ID " +
+                  q(client_id) + " named " + q(client_name) +
+                  ". Send an interactive authorization request for this user and resource.");
+}
+AadError user_declined_consent() {
+  return make(400, "access_denied", 65004, "User declined to consent to access the app.");
+}
 AadError refresh_token_expired() {
   return make(400, "invalid_grant", 700082,
               "The refresh token has expired due to inactivity. The token was issued and was "

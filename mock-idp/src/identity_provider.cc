@@ -107,6 +107,8 @@ void IdentityProvider::reset(Directory directory) {
   sessions_.clear();
   assertion_ids_.clear();
   registered_clients_.clear();
+  pending_.clear();
+  device_codes_.clear();
   lifetime_overrides_.clear();
   exchange_grants_.clear();
   for (const auto& [client_id, uri] : std::vector(runtime_redirect_uris_))

@@ -11,6 +11,7 @@
 #include "toolauth/idp/fixtures.h"
 #include "toolauth/idp/json_fields.h"
 #include "toolauth/idp/managed_identity.h"
+#include "toolauth/idp/sign_in.h"
 #include "toolauth/idp/token_endpoint.h"
 #include "toolauth/jose/hash.h"
 #include "toolauth/idp/token_management.h"
@@ -219,6 +220,7 @@ core::Result<std::unique_ptr<IdpServer>> IdpServer::start(boost::asio::any_io_ex
              [raw](http::Request& r) { return raw->token_endpoint->handle(r, true); });
   add_registration_routes(router, *impl->provider);
   add_token_management_routes(router, *impl->provider);
+  add_user_flow_routes(router, *impl->provider);
 
   service::AdminHooks hooks;
   hooks.component = "idp";

@@ -146,6 +146,10 @@ void register_grants(TokenEndpoint& endpoint) {
                      user_fic_grant);
   endpoint.add_grant(std::string(kGrantTokenExchange),
                      {.confidential_only = true, .allowed_on_common = false}, token_exchange_grant);
+  endpoint.add_grant("authorization_code", {}, authorization_code_grant);
+  endpoint.add_grant("refresh_token", {}, refresh_token_grant);
+  endpoint.add_grant(std::string(kGrantDeviceCode), {}, device_code_grant);
+  endpoint.add_grant("password", {}, password_grant);
 }
 
 }  // namespace toolauth::idp

@@ -37,22 +37,11 @@
 #include "toolauth/jose/base64url.h"
 #include "toolauth/jose/jwks.h"
 #include "toolauth/jose/verifier.h"
+#include "toolauth/testing/run_sync.h"
 
 namespace toolauth::idp::testing {
 
-// Runs `task` on a fresh io_context in this thread and returns its result.
-template <class T>
-T run_sync(std::function<boost::asio::awaitable<T>()> task) {
-  boost::asio::io_context io;
-  std::optional<T> result;
-  std::exception_ptr failure;
-  boost::asio::co_spawn(
-      io, [&]() -> boost::asio::awaitable<void> { result.emplace(co_await task()); },
-      [&](std::exception_ptr e) { failure = e; });
-  io.run();
-  if (failure) std::rethrow_exception(failure);
-  return std::move(*result);
-}
+using toolauth::testing::run_sync;
 
 // A fresh directory under the system temp dir, removed with everything in it afterwards.
 class TempDir {

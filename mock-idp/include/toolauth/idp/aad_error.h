@@ -80,6 +80,13 @@ AadError pkce_required();           // 9002325
 AadError pkce_invalid_challenge();  // 501491
 AadError pkce_plain_refused();      // 50149
 AadError code_for_other_client();   // 70000
+// More of the authorize endpoint and the sign-in pages.
+AadError pkce_unsupported_method(std::string_view method);           // 50149
+AadError redirect_uri_differs();                                     // 50011 invalid_grant
+AadError unsupported_response_type(std::string_view response_type);  // 70005
+AadError silent_consent_required(std::string_view client_id,
+                                 std::string_view client_name);  // 65001 consent_required
+AadError user_declined_consent();                                // 65004 access_denied
 // Refresh tokens.
 AadError refresh_token_expired();       // 700082 bad_token
 AadError refresh_token_revoked();       // 50173

@@ -18,8 +18,10 @@
 #include "toolauth/idp/aad_error.h"
 #include "toolauth/idp/auth_codes.h"
 #include "toolauth/idp/consents.h"
+#include "toolauth/idp/device_codes.h"
 #include "toolauth/idp/directory.h"
 #include "toolauth/idp/key_ring.h"
+#include "toolauth/idp/pending_authorizations.h"
 #include "toolauth/idp/refresh_tokens.h"
 #include "toolauth/idp/registered_clients.h"
 #include "toolauth/idp/replay_cache.h"
@@ -67,6 +69,9 @@ class IdentityProvider {
   ReplayCache& assertion_ids() { return assertion_ids_; }
   RegisteredClients& registered_clients() { return registered_clients_; }
   RevokedTokens& revoked_tokens() { return revoked_tokens_; }
+  // Interactive sign-ins and device authorizations in progress (memory only: short-lived).
+  PendingAuthorizationStore& pending_authorizations() { return pending_; }
+  DeviceCodeStore& device_codes() { return device_codes_; }
   const core::Clock& clock() const { return *clock_; }
   const IdpOptions& options() const { return options_; }
   service::Journal& journal() { return *journal_; }
@@ -127,6 +132,8 @@ class IdentityProvider {
   ReplayCache assertion_ids_;
   RegisteredClients registered_clients_;
   RevokedTokens revoked_tokens_;
+  PendingAuthorizationStore pending_;
+  DeviceCodeStore device_codes_;
   service::Journal* journal_;
   service::FaultInjector* faults_;
   std::map<std::string, std::chrono::seconds, std::less<>> lifetime_overrides_;

@@ -88,5 +88,9 @@ boost::asio::awaitable<GrantResult> client_credentials_grant(TokenContext& conte
 GrantResult on_behalf_of_grant(TokenContext& context);
 GrantResult user_fic_grant(TokenContext& context);
 GrantResult token_exchange_grant(TokenContext& context);
+GrantResult authorization_code_grant(TokenContext& context);
+GrantResult refresh_token_grant(TokenContext& context);
+GrantResult device_code_grant(TokenContext& context);
+GrantResult password_grant(TokenContext& context);
 
 }  // namespace toolauth::idp
