@@ -30,6 +30,7 @@
 #include <string>
 #include <thread>
 
+#include "reply.h"
 #include "toolauth/core/json.h"
 #include "toolauth/http/client.h"
 #include "toolauth/http/params.h"
@@ -61,13 +62,6 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
-};
-
-struct Reply {
-  int status = 0;
-  http::Headers headers;
-  std::string text;
-  nlohmann::json body;  // null when the body is not JSON
 };
 
 // The built-in world's idp.json, for tests that add principals of their own.
@@ -267,10 +261,7 @@ class IdpInstance {
           co_return co_await client.send(request);
         });
     if (!response.ok()) throw std::runtime_error(response.error().message());
-    Reply reply{response->status, response->headers, response->body,
-                nlohmann::json::parse(response->body, nullptr, /*allow_exceptions=*/false)};
-    if (reply.body.is_discarded()) reply.body = nullptr;
-    return reply;
+    return to_reply(*response);
   }
   Reply get(const std::string& target, http::Headers headers = {}) const {
     return send(http::Method::get, target, {}, std::move(headers));

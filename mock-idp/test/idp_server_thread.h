@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 
+#include "reply.h"
 #include "toolauth/core/json.h"
 #include "toolauth/core/random.h"
 #include "toolauth/http/client.h"
@@ -26,12 +27,6 @@
 #include "toolauth/jose/jwt.h"
 
 namespace toolauth::idp::testing {
-
-struct Reply {
-  int status = 0;
-  http::Headers headers;
-  nlohmann::json body;  // null when the body is not JSON
-};
 
 // The default world's idp.json, for tests that change it (test-only principals).
 inline nlohmann::json default_world_document() {
@@ -153,10 +148,7 @@ class IdpServerThread {
     io.run();
     auto response = done.get_future().get();
     if (!response.ok()) throw std::runtime_error(response.error().message());
-    Reply reply{response->status, response->headers,
-                nlohmann::json::parse(response->body, nullptr, /*allow_exceptions=*/false)};
-    if (reply.body.is_discarded()) reply.body = nullptr;
-    return reply;
+    return to_reply(*response);
   }
 
  private:
