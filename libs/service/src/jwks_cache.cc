@@ -1,6 +1,6 @@
-#include "toolauth/mcp/jwks_cache.h"
+#include "toolauth/service/jwks_cache.h"
 
-namespace toolauth::mcp {
+namespace toolauth::service {
 
 JwksCache::JwksCache(std::string url, http::Client& client, const core::Clock& clock,
                      std::chrono::seconds cooldown, std::chrono::seconds max_age)
@@ -44,4 +44,4 @@ std::optional<jose::ResolvedKey> JwksCache::find(std::string_view kid) const {
   return keys_->find(kid);
 }
 
-}  // namespace toolauth::mcp
+}  // namespace toolauth::service

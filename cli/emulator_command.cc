@@ -1,0 +1,57 @@
+// toolauth emulator: runs the Foundry Agent Service tool-auth emulator until SIGINT/SIGTERM.
+
+#include <boost/asio/io_context.hpp>
+#include <iostream>
+
+#include "commands.h"
+#include "common_options.h"
+#include "toolauth/emulator/emulator_server.h"
+#include "toolauth/http/server.h"
+
+namespace toolauth::cli {
+
+int run_emulator(int argc, char** argv) {
+  cxxopts::Options options("toolauth emulator",
+                           "Foundry Agent Service tool-auth emulator (data plane, Responses API)");
+  add_common_options(options);
+  options.add_options()("port", "HTTPS port (0 picks a free one)",
+                        cxxopts::value<std::uint16_t>()->default_value("4780"))(
+      "http-port", "plain-HTTP port (0 picks a free one)",
+      cxxopts::value<std::uint16_t>()->default_value("4784"))("no-http", "serve HTTPS only")(
+      "ca-file", "CA to trust for outbound HTTPS (default: the state folder's local CA)",
+      cxxopts::value<std::string>()->default_value(""));
+  auto parsed = parse_arguments(options, argc, argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const auto& args = std::get<cxxopts::ParseResult>(parsed);
+
+  boost::asio::io_context io(1);
+  core::SystemClock clock;
+  auto logger = make_logger(args, clock);
+  if (!logger) return 2;
+  emulator::EmulatorServerOptions o;
+  o.host = args["host"].as<std::string>();
+  o.port = args["port"].as<std::uint16_t>();
+  if (args.count("no-http")) {
+    o.http_port = std::nullopt;
+  } else {
+    o.http_port = args["http-port"].as<std::uint16_t>();
+  }
+  o.public_url = args["public-url"].as<std::string>();
+  o.state_dir = std::filesystem::absolute(args["state-dir"].as<std::string>());
+  o.fixtures = args["fixtures"].as<std::string>();
+  o.admin_key = args["admin-key"].as<std::string>();
+  o.ca_file = args["ca-file"].as<std::string>();
+  o.templates = template_values(args);
+  o.logger = *logger;
+  auto server = emulator::EmulatorServer::start(io.get_executor(), clock, o);
+  if (!server.ok()) {
+    std::cerr << "toolauth emulator: " << server.error().message() << "\n";
+    return 1;
+  }
+  if (!announce_ready((*server)->ready_document(), args)) return 1;
+  http::TerminationSignals signals(io.get_executor(), [&](int) { (*server)->stop(); });
+  io.run();
+  return 0;
+}
+
+}  // namespace toolauth::cli

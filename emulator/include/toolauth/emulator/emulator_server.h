@@ -1,0 +1,75 @@
+#pragma once
+// `toolauth emulator`: the Foundry Agent Service tool-auth emulator.
+//
+//   HTTPS on host:port (default localhost:4780, the local CA of the state folder) and plain
+//   HTTP on host:http_port (default 4784) for clients that allow it, both on one io_context
+//   and one router: the data plane (DataPlane), the admin plane under /_admin/ (healthz,
+//   readyz, reset, clock, journal, faults, state export/import).
+//
+// Connections, agents, responses and conversations live in <state_dir>/emulator.db and
+// survive restarts; the fixtures are seeded on first start and on reset. With an empty
+// state_dir the state is in memory (tests) and TLS material goes to a temporary folder.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "toolauth/core/clock.h"
+#include "toolauth/core/log.h"
+#include "toolauth/core/result.h"
+#include "toolauth/emulator/tool_auth_registry.h"
+#include "toolauth/emulator/world.h"
+
+namespace toolauth::emulator {
+
+inline constexpr std::uint16_t kDefaultEmulatorPort = 4780;
+inline constexpr std::uint16_t kDefaultEmulatorHttpPort = 4784;
+inline constexpr std::string_view kDefaultIdpUrl = "https://localhost:4781";
+inline constexpr std::string_view kDefaultMcpUrl = "https://localhost:4783";
+
+struct EmulatorServerOptions {
+  std::string host = "localhost";
+  std::uint16_t port = kDefaultEmulatorPort;
+  std::optional<std::uint16_t> http_port = kDefaultEmulatorHttpPort;  // nullopt: no plain HTTP
+  std::string public_url;                                             // default https://host:port
+  std::filesystem::path state_dir;
+  std::filesystem::path fixtures;  // emulator.json; empty: the built-in default world
+  // {idp_url}, {mcp_url} in fixtures (defaults: the standard ports on localhost);
+  // {emulator_url} and {emulator_http_url} are added.
+  std::map<std::string, std::string> templates;
+  // CA to trust for outbound HTTPS (JWKS, MCP servers, token endpoints); default: the local
+  // CA of the state folder.
+  std::string ca_file;
+  std::string admin_key;
+  core::Logger logger = core::null_logger();
+};
+
+class EmulatorServer {
+ public:
+  static core::Result<std::unique_ptr<EmulatorServer>> start(boost::asio::any_io_executor executor,
+                                                             core::SystemClock& clock,
+                                                             EmulatorServerOptions options);
+  ~EmulatorServer();
+
+  const std::string& url() const;
+  const std::string& http_url() const;  // empty without the plain-HTTP listener
+  const std::filesystem::path& ca_file() const;
+  const EmulatorWorld& world() const;
+  // Where the token-based auth types plug in (only on the server's thread).
+  ToolAuthRegistry& tool_auth();
+  // {"emulator": {"url", "http_url"}, "ca_file", "env", "world": {"projects": [...]}}; only on
+  // the server's thread.
+  nlohmann::json ready_document() const;
+  void stop();
+
+  struct Impl;
+
+ private:
+  explicit EmulatorServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace toolauth::emulator

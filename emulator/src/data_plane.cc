@@ -1,0 +1,60 @@
+#include "toolauth/emulator/data_plane.h"
+
+#include "data_plane_internal.h"
+#include "toolauth/emulator/api_version.h"
+
+namespace toolauth::emulator {
+
+DataPlane::DataPlane(const EmulatorWorld& world, EmulatorState& state, CallerAuthenticator& callers,
+                     ResponseEngine& engine, service::Journal& journal, const core::Clock& clock,
+                     const std::string& public_url)
+    : world_(&world),
+      state_(&state),
+      callers_(&callers),
+      engine_(&engine),
+      journal_(&journal),
+      clock_(&clock),
+      public_url_(&public_url) {}
+
+boost::asio::awaitable<std::variant<DataPlane::Scope, http::Response>> DataPlane::enter(
+    const http::Request& request, Version version) {
+  Scope scope;
+  scope.project = world_->project(request.param("project"));
+  if (scope.project == nullptr) {
+    co_return ApiError{404,
+                       "NotFound",
+                       "Project '" + std::string(request.param("project")) + "' was not found.",
+                       "invalid_request_error",
+                       std::nullopt,
+                       "ProjectNotFound"}
+        .response();
+  }
+  if (version == Version::required) {
+    if (auto refused = check_api_version(request)) co_return refused->response();
+  }
+  scope.tenant = world_->tenant_named(scope.project->tenant);
+  auto caller = co_await callers_->authenticate(request, *scope.tenant);
+  if (!caller.ok()) {
+    auto response = caller.error().response();
+    if (caller.error().status == 401) {
+      std::string challenge = "Bearer authorization_uri=\"" + scope.tenant->issuers.front() + "\"";
+      if (caller.error().inner_code != "MissingToken")
+        challenge +=
+            ", error=\"invalid_token\", error_description=\"" + caller.error().inner_code + "\"";
+      response.headers.set("WWW-Authenticate", challenge);
+    }
+    co_return response;
+  }
+  scope.caller = std::move(*caller);
+  co_return scope;
+}
+
+void DataPlane::mount(http::Router& router) {
+  mount_connections(router);
+  mount_control_plane(router);
+  mount_agents(router);
+  mount_responses(router);
+  mount_conversations(router);
+}
+
+}  // namespace toolauth::emulator

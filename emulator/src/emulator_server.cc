@@ -1,0 +1,213 @@
+#include "toolauth/emulator/emulator_server.h"
+
+#include "toolauth/core/config.h"
+#include "toolauth/core/json.h"
+#include "toolauth/core/random.h"
+#include "toolauth/emulator/caller_authenticator.h"
+#include "toolauth/emulator/data_plane.h"
+#include "toolauth/emulator/emulator_state.h"
+#include "toolauth/emulator/response_engine.h"
+#include "toolauth/http/router.h"
+#include "toolauth/http/server.h"
+#include "toolauth/jose/local_tls.h"
+#include "toolauth/service/admin.h"
+#include "toolauth/service/state_store.h"
+
+namespace toolauth::emulator {
+
+struct EmulatorServer::Impl {
+  EmulatorServerOptions options;
+  core::SystemClock* clock;
+  std::filesystem::path temporary_dir;
+  std::optional<jose::LocalTls> tls;
+  std::unique_ptr<service::StateStore> store;
+  std::unique_ptr<EmulatorState> state;
+  service::Journal journal;
+  service::FaultInjector faults;
+  EmulatorWorld world;
+  std::unique_ptr<http::Client> client;
+  ToolAuthRegistry tool_auth;
+  std::unique_ptr<CallerAuthenticator> callers;
+  std::unique_ptr<ResponseEngine> engine;
+  std::unique_ptr<DataPlane> data_plane;
+  http::Router router;
+  std::unique_ptr<http::Server> server;
+  std::unique_ptr<http::Server> plain_server;
+  std::string url;
+  std::string http_url;
+  bool ready = false;
+
+  explicit Impl(core::SystemClock& c) : clock(&c), journal(c) {}
+  ~Impl() {
+    // Requests hold references into these: the listeners go first.
+    server.reset();
+    plain_server.reset();
+    if (!temporary_dir.empty()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(temporary_dir, ignored);
+    }
+  }
+
+  core::Result<void> reset() {
+    TOOLAUTH_RETURN_IF_ERROR(state->seed(world, clock->unix_seconds()));
+    journal.clear();
+    faults.clear();
+    return {};
+  }
+
+  void add_admin_routes() {
+    service::AdminHooks hooks;
+    hooks.component = "emulator";
+    hooks.clock = clock;
+    hooks.journal = &journal;
+    hooks.faults = &faults;
+    hooks.admin_key = options.admin_key;
+    hooks.ready = [this] { return ready; };
+    hooks.reset = [this] { return reset(); };
+    hooks.export_state = [this] { return store->export_documents(); };
+    hooks.import_state = [this](const nlohmann::json& documents) {
+      return store->import_documents(documents);
+    };
+    service::mount_admin(router, hooks);
+  }
+};
+
+EmulatorServer::EmulatorServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+EmulatorServer::~EmulatorServer() = default;
+
+core::Result<std::unique_ptr<EmulatorServer>> EmulatorServer::start(
+    boost::asio::any_io_executor executor, core::SystemClock& clock,
+    EmulatorServerOptions options) {
+  auto impl = std::make_unique<Impl>(clock);
+  impl->options = std::move(options);
+  auto& o = impl->options;
+  std::filesystem::path state_dir = o.state_dir;
+  if (state_dir.empty()) {
+    impl->temporary_dir =
+        std::filesystem::temp_directory_path() / ("toolauth-emulator-" + core::random_hex(8));
+    state_dir = impl->temporary_dir;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir, ec);
+  if (ec) return core::Error{core::Errc::io_error, state_dir.string() + ": " + ec.message()};
+  TOOLAUTH_ASSIGN_OR_RETURN(auto tls, jose::LocalTls::load_or_create(state_dir / "tls", clock));
+  impl->tls.emplace(std::move(tls));
+  TOOLAUTH_ASSIGN_OR_RETURN(
+      impl->store,
+      service::StateStore::open(o.state_dir.empty() ? std::string(":memory:")
+                                                    : (state_dir / "emulator.db").string()));
+  impl->state = std::make_unique<EmulatorState>(*impl->store);
+
+  impl->server = std::make_unique<http::Server>(
+      executor, impl->router.handler(), http::ServerLimits{}, o.logger.with_component("emulator"));
+  TOOLAUTH_ASSIGN_OR_RETURN(
+      auto port, impl->server->listen({o.host, o.port,
+                                       http::TlsCredentials{impl->tls->cert_chain_pem,
+                                                            impl->tls->private_key_pem}}));
+  impl->url =
+      o.public_url.empty() ? "https://" + o.host + ":" + std::to_string(port) : o.public_url;
+  while (!impl->url.empty() && impl->url.back() == '/') impl->url.pop_back();
+  if (o.http_port) {
+    impl->plain_server =
+        std::make_unique<http::Server>(executor, impl->router.handler(), http::ServerLimits{},
+                                       o.logger.with_component("emulator"));
+    TOOLAUTH_ASSIGN_OR_RETURN(auto plain_port,
+                              impl->plain_server->listen({o.host, *o.http_port, std::nullopt}));
+    impl->http_url = "http://" + o.host + ":" + std::to_string(plain_port);
+  }
+
+  auto templates = o.templates;
+  templates.try_emplace("idp_url", std::string(kDefaultIdpUrl));
+  templates.try_emplace("mcp_url", std::string(kDefaultMcpUrl));
+  templates["emulator_url"] = impl->url;
+  templates["emulator_http_url"] = impl->http_url.empty() ? impl->url : impl->http_url;
+  nlohmann::json document;
+  std::string source;
+  if (o.fixtures.empty()) {
+    TOOLAUTH_ASSIGN_OR_RETURN(document, core::parse_json(default_emulator_fixtures()));
+    source = "fixtures/default/emulator.json (built in)";
+  } else {
+    TOOLAUTH_ASSIGN_OR_RETURN(document, core::load_json_file(o.fixtures));
+    source = o.fixtures.string();
+  }
+  TOOLAUTH_ASSIGN_OR_RETURN(impl->world, load_world(std::move(document), source, templates));
+  TOOLAUTH_ASSIGN_OR_RETURN(auto seeded, impl->state->seeded());
+  if (!seeded) TOOLAUTH_RETURN_IF_ERROR(impl->state->seed(impl->world, clock.unix_seconds()));
+
+  impl->client = std::make_unique<http::Client>(
+      executor,
+      http::ClientOptions{.ca_file = o.ca_file.empty() ? impl->tls->ca_file.string() : o.ca_file});
+  impl->callers = std::make_unique<CallerAuthenticator>(impl->world, *impl->client, clock);
+  impl->engine = std::make_unique<ResponseEngine>(*impl->state, impl->tool_auth, *impl->client,
+                                                  impl->journal, clock);
+  impl->data_plane = std::make_unique<DataPlane>(impl->world, *impl->state, *impl->callers,
+                                                 *impl->engine, impl->journal, clock, impl->url);
+  impl->router.set_pre_routing(service::admin_access_hook(o.admin_key));
+  impl->data_plane->mount(impl->router);
+  impl->add_admin_routes();
+  impl->ready = true;
+  return std::unique_ptr<EmulatorServer>(new EmulatorServer(std::move(impl)));
+}
+
+const std::string& EmulatorServer::url() const { return impl_->url; }
+const std::string& EmulatorServer::http_url() const { return impl_->http_url; }
+const std::filesystem::path& EmulatorServer::ca_file() const { return impl_->tls->ca_file; }
+const EmulatorWorld& EmulatorServer::world() const { return impl_->world; }
+ToolAuthRegistry& EmulatorServer::tool_auth() { return impl_->tool_auth; }
+
+nlohmann::json EmulatorServer::ready_document() const {
+  nlohmann::json projects = nlohmann::json::array();
+  for (const auto& project : impl_->world.projects) {
+    nlohmann::json connections = nlohmann::json::array();
+    if (auto list = impl_->state->connections(project.name); list.ok()) {
+      for (const auto& c : *list) {
+        connections.push_back({{"name", c.name},
+                               {"id", c.id},
+                               {"auth_type", to_string(c.auth_type)},
+                               {"target", c.target}});
+      }
+    }
+    nlohmann::json agents = nlohmann::json::array();
+    if (auto list = impl_->state->agents(project.name); list.ok()) {
+      for (const auto& a : *list) {
+        auto tools = parse_mcp_tools(a.latest().definition, [](std::string_view id) {
+          return std::optional<std::string>(std::string(id));
+        });
+        nlohmann::json entry = {
+            {"name", a.name}, {"connection", nullptr}, {"require_approval", "always"}};
+        if (tools.ok() && !tools->empty()) {
+          entry["connection"] = (*tools)[0].connection.empty()
+                                    ? nlohmann::json(nullptr)
+                                    : nlohmann::json((*tools)[0].connection);
+          entry["require_approval"] = (*tools)[0].require_approval.to_json();
+        }
+        agents.push_back(std::move(entry));
+      }
+    }
+    projects.push_back({{"name", project.name},
+                        {"url", impl_->url + "/api/projects/" + project.name},
+                        {"connections", connections},
+                        {"agents", agents}});
+  }
+  nlohmann::json emulator = {{"url", impl_->url}};
+  if (!impl_->http_url.empty()) emulator["http_url"] = impl_->http_url;
+  const auto ca = impl_->tls->ca_file.string();
+  return {{"ca_file", ca},
+          {"emulator", emulator},
+          {"env",
+           {{"NODE_EXTRA_CA_CERTS", ca},
+            {"SSL_CERT_FILE", ca},
+            {"AZURE_AI_PROJECT_ENDPOINT",
+             impl_->world.projects.empty()
+                 ? impl_->url
+                 : impl_->url + "/api/projects/" + impl_->world.projects.front().name}}},
+          {"world", {{"projects", projects}}}};
+}
+
+void EmulatorServer::stop() {
+  impl_->ready = false;
+  impl_->server->stop();
+  if (impl_->plain_server) impl_->plain_server->stop();
+}
+
+}  // namespace toolauth::emulator
