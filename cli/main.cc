@@ -13,6 +13,7 @@ constexpr const char* kUsage = R"(usage: toolauth <command> [options]
 commands:
   idp        the mock Entra ID / OAuth identity provider (HTTPS STS + managed identity)
   mcp        mock MCP servers (Streamable HTTP) with per-mount auth
+  certify    run a conformance profile against an implementation under test
 
 `toolauth <command> --help` lists the options of a command.
 )";
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   }
   if (command == "idp") return toolauth::cli::run_idp(argc - 1, argv + 1);
   if (command == "mcp") return toolauth::cli::run_mcp(argc - 1, argv + 1);
+  if (command == "certify") return toolauth::cli::run_certify(argc - 1, argv + 1);
   std::cerr << "toolauth: unknown command \"" << command << "\"\n" << kUsage;
   return 2;
 }
