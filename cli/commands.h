@@ -7,5 +7,6 @@ namespace toolauth::cli {
 int run_idp(int argc, char** argv);
 int run_mcp(int argc, char** argv);
 int run_emulator(int argc, char** argv);
+int run_certify(int argc, char** argv);
 
 }  // namespace toolauth::cli

@@ -84,3 +84,18 @@ bool announce_ready(nlohmann::json ready, const cxxopts::ParseResult& args) {
 }
 
 }  // namespace toolauth::cli
+
+namespace toolauth::cli {
+
+bool is_loopback_host(std::string_view host) {
+  return host == "localhost" || host == "127.0.0.1" || host == "::1" || host == "[::1]";
+}
+
+void print_defect_banner(std::string_view program, const std::vector<std::string>& defects) {
+  std::string names;
+  for (const auto& d : defects) names += (names.empty() ? "" : ", ") + d;
+  std::cerr << "*** " << program << ": DELIBERATELY DEFECTIVE (" << names
+            << ") for the conformance suite's self-test; never use it as a reference ***\n";
+}
+
+}  // namespace toolauth::cli

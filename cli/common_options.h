@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "toolauth/core/clock.h"
 #include "toolauth/core/log.h"
@@ -24,5 +25,9 @@ std::map<std::string, std::string> template_values(const cxxopts::ParseResult& a
 // Stamps version and defects, writes --ready-file (with secrets, 0600) and prints the ready
 // line (without them). Returns false (after printing why) when the file cannot be written.
 bool announce_ready(nlohmann::json ready, const cxxopts::ParseResult& args);
+// Mutants (--defect): only hosts every listener of which is loopback qualify.
+bool is_loopback_host(std::string_view host);
+// The stderr banner of a server started with --defect.
+void print_defect_banner(std::string_view program, const std::vector<std::string>& defects);
 
 }  // namespace toolauth::cli

@@ -14,6 +14,7 @@ commands:
   idp        the mock Entra ID / OAuth identity provider (HTTPS STS + managed identity)
   mcp        mock MCP servers (Streamable HTTP) with per-mount auth
   emulator   the Foundry Agent Service tool-auth emulator (connections, agents, responses)
+  certify    run a conformance profile against an implementation under test
 
 `toolauth <command> --help` lists the options of a command.
 )";
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
   if (command == "idp") return toolauth::cli::run_idp(argc - 1, argv + 1);
   if (command == "mcp") return toolauth::cli::run_mcp(argc - 1, argv + 1);
   if (command == "emulator") return toolauth::cli::run_emulator(argc - 1, argv + 1);
+  if (command == "certify") return toolauth::cli::run_certify(argc - 1, argv + 1);
   std::cerr << "toolauth: unknown command \"" << command << "\"\n" << kUsage;
   return 2;
 }

@@ -19,10 +19,31 @@ int run_mcp(int argc, char** argv) {
       "http-port", "also serve plain HTTP on this port (0 picks a free one)",
       cxxopts::value<std::uint16_t>())(
       "jwks-ca-file", "CA to trust when fetching JWKS (default: the state folder's local CA)",
-      cxxopts::value<std::string>()->default_value(""));
+      cxxopts::value<std::string>()->default_value(""))(
+      "defect",
+      "make the server deliberately wrong, for the conformance suite's self-test (loopback "
+      "only; repeatable): accept-expired, ignore-audience, accept-alg-none, key-prefix-match, "
+      "no-challenge",
+      cxxopts::value<std::vector<std::string>>());
   auto parsed = parse_arguments(options, argc, argv);
   if (auto* code = std::get_if<int>(&parsed)) return *code;
   const auto& args = std::get<cxxopts::ParseResult>(parsed);
+
+  mcp::McpDefects defects;
+  if (args.count("defect")) {
+    auto parsed = mcp::parse_mcp_defects(args["defect"].as<std::vector<std::string>>());
+    if (!parsed.ok()) {
+      std::cerr << "toolauth mcp: " << parsed.error().detail << "\n";
+      return 2;
+    }
+    // A mutant must never be reachable from another machine (DESIGN.md "Mutants").
+    if (!is_loopback_host(args["host"].as<std::string>())) {
+      std::cerr << "toolauth mcp: --defect needs a loopback --host (localhost, 127.0.0.1 or ::1)\n";
+      return 2;
+    }
+    defects = *parsed;
+    print_defect_banner("toolauth mcp", defects.names());
+  }
 
   boost::asio::io_context io(1);
   core::SystemClock clock;
@@ -39,6 +60,7 @@ int run_mcp(int argc, char** argv) {
   o.jwks_ca_file = args["jwks-ca-file"].as<std::string>();
   o.templates = template_values(args);
   o.logger = *logger;
+  o.defects = defects;
   auto server = mcp::McpServer::start(io.get_executor(), clock, o);
   if (!server.ok()) {
     std::cerr << "toolauth mcp: " << server.error().message() << "\n";

@@ -113,22 +113,54 @@ bool in_list_or_empty(const std::vector<std::string>& list, const std::string& v
 }  // namespace
 
 Authenticator::Authenticator(AuthPolicy policy, http::Client& client, const core::Clock& clock,
-                             const RevocationList& revoked)
-    : policy_(std::move(policy)), clock_(&clock), revoked_(&revoked) {
+                             const RevocationList& revoked, McpDefects defects)
+    : policy_(std::move(policy)), clock_(&clock), revoked_(&revoked), defects_(defects) {
   if (policy_.kind != AuthKind::bearer) return;
   jwks_ = std::make_unique<JwksCache>(policy_.bearer.jwks_url, client, clock);
   // Built once: the verifier is immutable and reads keys through the live JWKS cache.
-  auto builder = jose::Verifier::builder();
-  for (const auto& name : policy_.bearer.algorithms) {
-    if (auto alg = jose::parse_alg(name)) builder.allow(*alg);
+  auto builder_for = [this, &clock](bool any_audience, std::chrono::seconds leeway) {
+    auto builder = jose::Verifier::builder();
+    for (const auto& name : policy_.bearer.algorithms) {
+      if (auto alg = jose::parse_alg(name)) builder.allow(*alg);
+    }
+    builder
+        .keys(
+            std::shared_ptr<const jose::KeyResolver>(jwks_.get(), [](const jose::KeyResolver*) {}))
+        .issuers(policy_.bearer.issuers)
+        .leeway(leeway)
+        .clock(clock);
+    if (any_audience) {
+      builder.any_audience();
+    } else {
+      builder.audiences(policy_.bearer.audiences);
+    }
+    return builder;
+  };
+  if (auto built = builder_for(false, policy_.bearer.leeway).build(); built.ok())
+    verifier_.emplace(std::move(*built));
+  if (defects_.accept_expired || defects_.ignore_audience) {
+    // Mutants only: the same verifier with the broken check switched off.
+    constexpr std::chrono::seconds kEffectivelyForever{100LL * 365 * 24 * 3600};
+    auto lenient =
+        builder_for(defects_.ignore_audience,
+                    defects_.accept_expired ? kEffectivelyForever : policy_.bearer.leeway);
+    if (auto built = lenient.build(); built.ok()) lenient_.emplace(std::move(*built));
   }
-  builder
-      .keys(std::shared_ptr<const jose::KeyResolver>(jwks_.get(), [](const jose::KeyResolver*) {}))
-      .issuers(policy_.bearer.issuers)
-      .audiences(policy_.bearer.audiences)
-      .leeway(policy_.bearer.leeway)
-      .clock(clock);
-  if (auto built = builder.build(); built.ok()) verifier_.emplace(std::move(*built));
+}
+
+std::optional<jose::VerifiedJwt> Authenticator::accepted_by_defect(
+    const std::string& token, const core::Error& refusal) const {
+  using jose::Errc;
+  const bool tolerated = (defects_.accept_expired && refusal.code == Errc::token_expired) ||
+                         (defects_.ignore_audience && refusal.code == Errc::audience_mismatch);
+  if (tolerated && lenient_) {
+    if (auto verified = lenient_->verify(token); verified.ok()) return std::move(*verified);
+  }
+  if (defects_.accept_alg_none && refusal.code == Errc::alg_none) {
+    if (auto decoded = jose::decode_jwt(token); decoded.ok())
+      return jose::VerifiedJwt{decoded->header, decoded->payload, "", jose::Alg::none};
+  }
+  return std::nullopt;
 }
 
 boost::asio::awaitable<AuthDecision> Authenticator::authenticate(const http::Request& request) {
@@ -159,6 +191,10 @@ AuthDecision Authenticator::check_api_key(const http::Request& request) const {
     const ApiKey* match = nullptr;
     for (const auto& key : policy_.api_key.keys) {
       if (core::constant_time_equal(values.front(), key.value) && match == nullptr) match = &key;
+      // Mutant key-prefix-match: the classic bug of comparing only the presented length.
+      if (defects_.key_prefix_match && match == nullptr && !values.front().empty() &&
+          std::string_view(key.value).starts_with(values.front()))
+        match = &key;
     }
     if (match != nullptr) {
       AuthDecision d;
@@ -214,8 +250,14 @@ boost::asio::awaitable<AuthDecision> Authenticator::check_bearer(const http::Req
 
   if (!verifier_)
     co_return refuse(401, "invalid_token", "the bearer policy is misconfigured", "misconfigured");
-  auto verified = verifier_->verify(token);
-  if (!verified.ok()) co_return from_verifier_error(verified.error());
+  auto checked = verifier_->verify(token);
+  std::optional<jose::VerifiedJwt> verified;
+  if (checked.ok()) {
+    verified = std::move(*checked);
+  } else {
+    verified = accepted_by_defect(token, checked.error());
+    if (!verified) co_return from_verifier_error(checked.error());
+  }
 
   const auto& claims = verified->claims;
   auto principal = principal_of(claims);

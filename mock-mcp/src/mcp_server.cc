@@ -246,8 +246,20 @@ core::Result<std::unique_ptr<McpServer>> McpServer::start(boost::asio::any_io_ex
   impl->client = std::make_unique<http::Client>(
       executor, http::ClientOptions{.ca_file = o.jwks_ca_file.empty() ? impl->tls->ca_file.string()
                                                                       : o.jwks_ca_file});
-  impl->server = std::make_unique<http::Server>(
-      executor, impl->router.handler(), http::ServerLimits{}, o.logger.with_component("mcp"));
+  http::RequestHandler handler = impl->router.handler();
+  if (o.defects.any()) {
+    // A mutant says so on every answer, so no observer can take it for the real thing.
+    std::string names;
+    for (const auto& n : o.defects.names()) names += (names.empty() ? "" : ",") + n;
+    handler = [inner = std::move(handler),
+               names](http::Request& r) -> boost::asio::awaitable<http::Response> {
+      auto response = co_await inner(r);
+      response.headers.set("X-Toolauth-Defects", names);
+      co_return response;
+    };
+  }
+  impl->server = std::make_unique<http::Server>(executor, handler, http::ServerLimits{},
+                                                o.logger.with_component("mcp"));
   TOOLAUTH_ASSIGN_OR_RETURN(
       auto port, impl->server->listen({o.host, o.port,
                                        http::TlsCredentials{impl->tls->cert_chain_pem,
@@ -257,8 +269,8 @@ core::Result<std::unique_ptr<McpServer>> McpServer::start(boost::asio::any_io_ex
   while (!impl->url.empty() && impl->url.back() == '/') impl->url.pop_back();
   std::vector<std::uint16_t> ports = {port};
   if (o.http_port) {
-    impl->plain_server = std::make_unique<http::Server>(
-        executor, impl->router.handler(), http::ServerLimits{}, o.logger.with_component("mcp"));
+    impl->plain_server = std::make_unique<http::Server>(executor, handler, http::ServerLimits{},
+                                                        o.logger.with_component("mcp"));
     TOOLAUTH_ASSIGN_OR_RETURN(auto plain_port,
                               impl->plain_server->listen({o.host, *o.http_port, std::nullopt}));
     impl->http_url = "http://" + o.host + ":" + std::to_string(plain_port);
@@ -273,6 +285,7 @@ core::Result<std::unique_ptr<McpServer>> McpServer::start(boost::asio::any_io_ex
   c.faults = &impl->faults;
   c.logger = o.logger.with_component("mcp");
   c.public_url = impl->url;
+  c.defects = o.defects;
   for (auto listening : ports) {
     const std::string p = std::to_string(listening);
     for (const char* host : {"localhost:", "127.0.0.1:", "[::1]:"})
@@ -296,6 +309,8 @@ const std::string& McpServer::url() const { return impl_->url; }
 const std::string& McpServer::http_url() const { return impl_->http_url; }
 const std::filesystem::path& McpServer::ca_file() const { return impl_->tls->ca_file; }
 
+service::Journal& McpServer::journal() { return impl_->journal; }
+
 Mount* McpServer::mount(std::string_view name) {
   auto it = impl_->mounts.find(name);
   return it == impl_->mounts.end() ? nullptr : it->second.get();
@@ -305,6 +320,7 @@ nlohmann::json McpServer::ready_document() const {
   nlohmann::json mounts = nlohmann::json::array();
   for (const auto& [name, mount] : impl_->mounts) mounts.push_back(mount->describe());
   return {{"ca_file", impl_->tls->ca_file.string()},
+          {"defects", impl_->options.defects.names()},
           {"mcp", impl_->http_url.empty()
                       ? nlohmann::json{{"url", impl_->url}}
                       : nlohmann::json{{"url", impl_->url}, {"http_url", impl_->http_url}}},

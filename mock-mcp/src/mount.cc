@@ -80,7 +80,8 @@ Mount::Mount(MountConfig config, McpContext& context, boost::asio::any_io_execut
     : config_(std::move(config)),
       context_(&context),
       executor_(executor),
-      authenticator_(config_.auth, *context.client, *context.clock, *context.revoked),
+      authenticator_(config_.auth, *context.client, *context.clock, *context.revoked,
+                     context.defects),
       catalog_(default_tools()) {
   if (config_.catalog == "conformance") catalog_.add(conformance_catalog());
   register_methods();

@@ -115,6 +115,7 @@ http::Response Mount::challenge(const AuthDecision& decision) const {
   nlohmann::json body = {{"error", decision.error.empty() ? "unauthorized" : decision.error},
                          {"error_description", decision.description}};
   auto response = http::Response::json(decision.status, body);
+  if (context_->defects.no_challenge && decision.status == 401) return response;  // mutant
   if (config_.auth.kind == AuthKind::bearer) {
     const auto& bearer = config_.auth.bearer;
     // The scopes a client should request from the authorization server: those the metadata

@@ -101,9 +101,9 @@ class AuthenticatorTest : public ::testing::Test {
     return *decision;
   }
 
-  AuthDecision with_token(core::Result<std::string> token) {
+  AuthDecision with_token(core::Result<std::string> token, McpDefects defects = {}) {
     EXPECT_TRUE(token.ok());
-    Authenticator authenticator(bearer_policy(), client_, clock_, revoked_);
+    Authenticator authenticator(bearer_policy(), client_, clock_, revoked_, defects);
     return authenticate(authenticator, "Bearer " + *token);
   }
 
@@ -277,6 +277,62 @@ TEST_F(AuthenticatorTest, ApiKeyMustMatchExactly) {
   ASSERT_TRUE(ok.allowed);
   EXPECT_EQ(ok.principal.key_id, "secondary");
   EXPECT_EQ(ok.principal.to_json().dump().find("key-secondary"), std::string::npos);
+}
+
+// Mutants (defects.h): each defect lets through exactly the attack it is named after.
+TEST_F(AuthenticatorTest, DefectAcceptExpiredLetsOnlyExpiredTokensThrough) {
+  const McpDefects defects{.accept_expired = true};
+  EXPECT_TRUE(with_token(forge_.expired(user_claims()), defects).allowed);
+  expect_refused(with_token(forge_.not_yet_valid(user_claims()), defects), 401, "invalid_token",
+                 "not_yet_valid");
+  expect_refused(with_token(forge_.wrong_audience(user_claims()), defects), 401, "invalid_token",
+                 "wrong_audience");
+}
+
+TEST_F(AuthenticatorTest, DefectIgnoreAudienceLetsOnlyForeignAudiencesThrough) {
+  const McpDefects defects{.ignore_audience = true};
+  EXPECT_TRUE(with_token(forge_.wrong_audience(user_claims()), defects).allowed);
+  expect_refused(with_token(forge_.expired(user_claims()), defects), 401, "invalid_token",
+                 "expired");
+  expect_refused(with_token(forge_.wrong_issuer(user_claims()), defects), 401, "invalid_token",
+                 "wrong_issuer");
+}
+
+TEST_F(AuthenticatorTest, DefectAcceptAlgNoneLetsUnsignedTokensThrough) {
+  const McpDefects defects{.accept_alg_none = true};
+  EXPECT_TRUE(with_token(forge_.alg_none(user_claims()), defects).allowed);
+  expect_refused(with_token(forge_.bad_signature(user_claims()), defects), 401, "invalid_token",
+                 "bad_signature");
+}
+
+TEST_F(AuthenticatorTest, WithoutDefectsNoAttackGetsThrough) {
+  for (auto token : {forge_.expired(user_claims()), forge_.wrong_audience(user_claims()),
+                     forge_.alg_none(user_claims())}) {
+    EXPECT_FALSE(with_token(std::move(token), McpDefects{}).allowed);
+  }
+}
+
+TEST_F(AuthenticatorTest, DefectKeyPrefixMatchAcceptsAPrefixButNotAWrongKey) {
+  AuthPolicy policy;
+  policy.kind = AuthKind::api_key;
+  policy.api_key.headers = {"X-API-Key"};
+  policy.api_key.keys = {{"primary", "key-primary-0123456789"}};
+  Authenticator authenticator(policy, client_, clock_, revoked_,
+                              McpDefects{.key_prefix_match = true});
+  auto with_key = [&](std::string value) {
+    http::Request request;
+    request.headers.add("X-API-Key", std::move(value));
+    std::optional<AuthDecision> decision;
+    net::co_spawn(
+        io_,
+        [&]() -> net::awaitable<void> { decision = co_await authenticator.authenticate(request); },
+        net::detached);
+    io_.restart();
+    io_.run();
+    return *decision;
+  };
+  EXPECT_TRUE(with_key("key-primary").allowed);
+  expect_refused(with_key("key-secondary"), 401, "invalid_api_key", "wrong_key");
 }
 
 }  // namespace

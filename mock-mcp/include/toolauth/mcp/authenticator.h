@@ -28,6 +28,7 @@
 #include "toolauth/http/client.h"
 #include "toolauth/http/message.h"
 #include "toolauth/jose/verifier.h"
+#include "toolauth/mcp/defects.h"
 #include "toolauth/mcp/jwks_cache.h"
 #include "toolauth/mcp/principal.h"
 
@@ -90,9 +91,10 @@ class Authenticator {
  public:
   static constexpr std::size_t kMaxCachedTokens = 10'000;
 
-  // `client` fetches JWKS; all references must outlive the authenticator.
+  // `client` fetches JWKS; all references must outlive the authenticator. `defects` are for
+  // the conformance suite's mutants only (defects.h); the default has none.
   Authenticator(AuthPolicy policy, http::Client& client, const core::Clock& clock,
-                const RevocationList& revoked);
+                const RevocationList& revoked, McpDefects defects = {});
 
   boost::asio::awaitable<AuthDecision> authenticate(const http::Request& request);
   const AuthPolicy& policy() const { return policy_; }
@@ -111,12 +113,19 @@ class Authenticator {
   boost::asio::awaitable<AuthDecision> check_bearer(const http::Request& request);
   AuthDecision authorize(Principal principal, const std::string& jti) const;
   bool cached_still_valid(const CachedToken& cached) const;
+  // Mutants only: the token a defect lets through although the strict verifier refused it
+  // with `refusal`; nullopt (always, without defects) keeps the refusal.
+  std::optional<jose::VerifiedJwt> accepted_by_defect(const std::string& token,
+                                                      const core::Error& refusal) const;
 
   AuthPolicy policy_;
   const core::Clock* clock_;
   const RevocationList* revoked_;
   std::unique_ptr<JwksCache> jwks_;
   std::optional<jose::Verifier> verifier_;    // empty when the policy cannot build one
+  McpDefects defects_;                        // none, except in mutants
+  std::optional<jose::Verifier> lenient_;     // mutants only: what accept-expired and
+                                              // ignore-audience verify with
   std::map<std::string, CachedToken> cache_;  // by SHA-256 of the token
   std::uint64_t cache_hits_ = 0;
 };

@@ -17,6 +17,7 @@
 #include "toolauth/core/clock.h"
 #include "toolauth/core/log.h"
 #include "toolauth/core/result.h"
+#include "toolauth/mcp/defects.h"
 #include "toolauth/mcp/mount.h"
 
 namespace toolauth::mcp {
@@ -38,6 +39,8 @@ struct McpServerOptions {
   std::string jwks_ca_file;
   std::string admin_key;
   core::Logger logger = core::null_logger();
+  // Mutants for the conformance suite (defects.h); the caller checks the listeners are loopback.
+  McpDefects defects;
 };
 
 class McpServer {
@@ -51,7 +54,10 @@ class McpServer {
   const std::string& http_url() const;  // empty without a plain-HTTP listener
   const std::filesystem::path& ca_file() const;
   Mount* mount(std::string_view name);
-  // {"mcp": {"url"}, "ca_file", "world": {"mounts": [...]}} (mount keys are secrets).
+  // The journal the admin plane serves at /_admin/journal, for in-process readers.
+  service::Journal& journal();
+  // {"mcp": {"url"}, "ca_file", "defects", "world": {"mounts": [...]}} (mount keys are
+  // secrets).
   nlohmann::json ready_document() const;
   void stop();
 

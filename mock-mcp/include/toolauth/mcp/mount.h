@@ -30,6 +30,7 @@
 #include "toolauth/jsonrpc/dispatcher.h"
 #include "toolauth/mcp/authenticator.h"
 #include "toolauth/mcp/catalog.h"
+#include "toolauth/mcp/defects.h"
 #include "toolauth/mcp/notes_store.h"
 #include "toolauth/mcp/session.h"
 #include "toolauth/service/faults.h"
@@ -48,6 +49,7 @@ struct McpContext {
   std::string public_url;  // e.g. https://localhost:4783
   // host[:port] values a request's Host may name (DNS-rebinding protection).
   std::vector<std::string> allowed_hosts;
+  McpDefects defects;  // none, except in the conformance suite's mutants
 };
 
 enum class ResponseMode { automatic, json, sse };

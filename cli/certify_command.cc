@@ -1,0 +1,213 @@
+// toolauth certify: the conformance runner. Starts mock-idp and mock-mcp in this process on one
+// shared clock, runs a profile's scenarios against the implementation under test, prints
+// progress and a summary, writes reports, and exits 0 (pass), 1 (fail) or 2 (usage).
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "commands.h"
+#include "common_options.h"
+#include "toolauth/conformance/baseline.h"
+#include "toolauth/conformance/catalogue.h"
+#include "toolauth/conformance/console_report.h"
+#include "toolauth/conformance/environment.h"
+#include "toolauth/conformance/mcp_server_profile.h"
+#include "toolauth/conformance/report_files.h"
+#include "toolauth/conformance/runner.h"
+
+namespace toolauth::cli {
+
+namespace {
+
+namespace conf = toolauth::conformance;
+using boost::asio::awaitable;
+
+constexpr std::string_view kMockTargetPrefix = "mock:";
+
+struct CertifyArgs {
+  std::string profile, target, metadata_url, api_key_header, api_key_env, scenarios, baseline, out,
+      host, state_dir;
+  std::uint16_t idp_port = 0, mcp_port = 0;
+  bool list = false, print_setup = false;
+};
+
+int list_catalogue(const conf::Profile& profile, const std::string& glob) {
+  for (const auto* s : conf::select(profile.scenarios(), glob)) {
+    std::string caps;
+    for (const auto& c : s->capabilities) caps += (caps.empty() ? "" : ",") + c;
+    std::cout << s->id << "  [" << conf::to_string(s->severity) << "; needs " << caps << "]  "
+              << s->title << "\n";
+  }
+  std::cout << profile.stamp() << "\n";
+  return 0;
+}
+
+// The target: a URL, or mock:<mount> for a mount of this run's own mock-mcp (the reference).
+core::Result<conf::McpServerTarget> make_target(const CertifyArgs& a, conf::Environment& env) {
+  conf::McpServerTarget target;
+  target.metadata_url = a.metadata_url;
+  if (a.target.starts_with(kMockTargetPrefix)) {
+    const auto mount = a.target.substr(kMockTargetPrefix.size());
+    const auto* described = conf::find_named(env.world(), "mounts", mount);
+    if (described == nullptr)
+      return core::Error{core::make_error_code(core::Errc::invalid_argument),
+                         "mock-mcp has no mount \"" + mount + "\""};
+    target.url = described->value("url", "");
+    if (described->value("auth", "") == "api-key") {
+      target.auth = conf::McpTargetAuth::api_key;
+      target.api_key_header = described->value("header", "");
+      target.api_key = described->value("key", "");
+    }
+    return target;
+  }
+  target.url = a.target;
+  if (!a.api_key_header.empty()) {
+    target.auth = conf::McpTargetAuth::api_key;
+    target.api_key_header = a.api_key_header;
+    // Keys come from the environment, never the command line (ps, shell history).
+    const char* key = a.api_key_env.empty() ? nullptr : std::getenv(a.api_key_env.c_str());
+    target.api_key = key ? key : "";
+    if (target.api_key.empty())
+      return core::Error{core::make_error_code(core::Errc::invalid_argument),
+                         "--api-key-header needs --api-key-env naming a set variable"};
+  }
+  return target;
+}
+
+awaitable<int> certify(CertifyArgs a) {
+  auto env_started = conf::Environment::start(
+      co_await boost::asio::this_coro::executor,
+      {.host = a.host, .idp_port = a.idp_port, .mcp_port = a.mcp_port, .state_dir = a.state_dir});
+  if (!env_started.ok()) {
+    std::cerr << "toolauth certify: " << env_started.error().message() << "\n";
+    co_return 1;
+  }
+  auto& env = **env_started;
+  int code = 0;
+  if (a.print_setup) {
+    std::cout << conf::mcp_server_setup(env).dump(2) << "\n";
+  } else if (auto target = make_target(a, env); !target.ok()) {
+    std::cerr << "toolauth certify: " << target.error().detail << "\n";
+    code = 2;
+  } else {
+    conf::McpServerProfile profile(&env, *target);
+    conf::RunOptions options;
+    options.scenarios = a.scenarios;
+    options.toolauth_version = TOOLAUTH_VERSION;
+    if (!a.baseline.empty()) {
+      auto baseline = conf::load_baseline(a.baseline);
+      if (!baseline.ok()) {
+        std::cerr << "toolauth certify: " << baseline.error().message() << "\n";
+        env.stop();
+        co_return 2;
+      }
+      options.baseline = std::move(*baseline);
+    }
+    std::cout << "toolauth certify " << profile.stamp() << " against " << target->url << "\n  idp "
+              << env.idp_url() << "  mcp " << env.mcp_url() << "\n"
+              << std::flush;
+    options.on_result = [](const conf::Outcome& o, std::size_t i, std::size_t n) {
+      conf::print_progress(std::cout, o, i, n);
+    };
+    auto result = co_await conf::run_profile(profile, options);
+    conf::print_summary(std::cout, result);
+    if (!a.out.empty()) {
+      if (auto written = conf::write_reports(a.out, result); !written.ok()) {
+        std::cerr << "toolauth certify: " << written.error().message() << "\n";
+        code = 1;
+      } else {
+        std::cout << "reports in " << a.out << "\n";
+      }
+    }
+    if (!result.ok()) code = 1;
+  }
+  env.stop();
+  co_return code;
+}
+
+}  // namespace
+
+int run_certify(int argc, char** argv) {
+  cxxopts::Options options("toolauth certify",
+                           "Certify an implementation of agent-platform tool authentication");
+  // clang-format off
+  options.add_options()
+      ("profile", "agent-service, mcp-server or hosted-agent", cxxopts::value<std::string>()->default_value("agent-service"))
+      ("target", "the IUT: its MCP endpoint URL (mcp-server), or mock:<mount> for this run's own mock-mcp", cxxopts::value<std::string>()->default_value(""))
+      ("driver", "foundry or exec (agent-service)", cxxopts::value<std::string>()->default_value("foundry"))
+      ("metadata-url", "the IUT's RFC 9728 metadata URL (default: from its challenge, else well-known)", cxxopts::value<std::string>()->default_value(""))
+      ("api-key-header", "certify an API-key IUT: the header carrying the key", cxxopts::value<std::string>()->default_value(""))
+      ("api-key-env", "the environment variable holding the right key", cxxopts::value<std::string>()->default_value(""))
+      ("scenario", "comma-separated globs of scenario ids", cxxopts::value<std::string>()->default_value(""))
+      ("baseline", "expected-failures file", cxxopts::value<std::string>()->default_value(""))
+      ("out", "folder for report.json, junit.xml and report.html", cxxopts::value<std::string>()->default_value(""))
+      ("list", "list the profile's scenarios and exit")
+      ("print-setup", "print what the IUT must be configured with (live URLs) and exit")
+      ("host", "host the mock servers bind and name", cxxopts::value<std::string>()->default_value("localhost"))
+      ("idp-port", "mock-idp HTTPS port (0 picks one)", cxxopts::value<std::uint16_t>()->default_value("0"))
+      ("mcp-port", "mock-mcp HTTPS port (0 picks one)", cxxopts::value<std::uint16_t>()->default_value("0"))
+      ("state-dir", "keep keys and the CA here (default: a temporary folder)", cxxopts::value<std::string>()->default_value(""))
+      ("h,help", "show this help");
+  // clang-format on
+  auto parsed = parse_arguments(options, argc, argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const auto& args = std::get<cxxopts::ParseResult>(parsed);
+
+  CertifyArgs a;
+  a.profile = args["profile"].as<std::string>();
+  a.target = args["target"].as<std::string>();
+  a.metadata_url = args["metadata-url"].as<std::string>();
+  a.api_key_header = args["api-key-header"].as<std::string>();
+  a.api_key_env = args["api-key-env"].as<std::string>();
+  a.scenarios = args["scenario"].as<std::string>();
+  a.baseline = args["baseline"].as<std::string>();
+  a.out = args["out"].as<std::string>();
+  a.host = args["host"].as<std::string>();
+  a.state_dir = args["state-dir"].as<std::string>();
+  a.idp_port = args["idp-port"].as<std::uint16_t>();
+  a.mcp_port = args["mcp-port"].as<std::uint16_t>();
+  a.list = args.count("list") > 0;
+  a.print_setup = args.count("print-setup") > 0;
+
+  if (a.profile == "agent-service" || a.profile == "hosted-agent") {
+    std::cerr << "toolauth certify: the " << a.profile
+              << " profile is not available yet (only mcp-server is)\n";
+    return 2;
+  }
+  if (a.profile != conf::kMcpServerProfile) {
+    std::cerr << "toolauth certify: unknown profile \"" << a.profile
+              << "\" (agent-service, mcp-server or hosted-agent)\n";
+    return 2;
+  }
+  const auto driver = args["driver"].as<std::string>();
+  if (driver != "foundry" && driver != "exec") {
+    std::cerr << "toolauth certify: --driver is foundry or exec\n";
+    return 2;
+  }
+  if (a.list) return list_catalogue(conf::McpServerProfile(nullptr, {}), a.scenarios);
+  if (!a.print_setup && a.target.empty()) {
+    std::cerr << "toolauth certify: --target is required (a URL, or mock:<mount>)\n";
+    return 2;
+  }
+
+  boost::asio::io_context io(1);
+  int code = 1;
+  boost::asio::co_spawn(io, certify(std::move(a)), [&](std::exception_ptr e, int result) {
+    if (e) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        std::cerr << "toolauth certify: " << ex.what() << "\n";
+      }
+      code = 1;
+      return;
+    }
+    code = result;
+  });
+  io.run();
+  return code;
+}
+
+}  // namespace toolauth::cli
