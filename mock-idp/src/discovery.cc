@@ -56,7 +56,9 @@ nlohmann::json openid_configuration_v2(const IdentityProvider& idp, const Tenant
       {"rbac_url", "https://pas.windows.net"},
   };
   if (tenant != nullptr && tenant->profile == TenantProfile::mcp) {
-    for (const auto& [key, value] : authorization_server_metadata(idp, *tenant).items()) {
+    // A named local: items() of a temporary would iterate a destroyed object.
+    const auto oauth = authorization_server_metadata(idp, *tenant);
+    for (const auto& [key, value] : oauth.items()) {
       if (!doc.contains(key)) doc[key] = value;
     }
   }

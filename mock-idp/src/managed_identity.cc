@@ -208,8 +208,11 @@ void add_managed_identity_routes(http::Router& router, IdentityProvider& idp,
                                  std::string identity_header) {
   auto endpoint = std::make_shared<ManagedIdentityEndpoint>(idp, std::move(identity_header));
   auto imds = [endpoint](http::Request& r) { return endpoint->handle(r, Source::imds); };
-  router.add(http::Method::get, "/metadata/identity/oauth2/token", imds);
-  router.add(http::Method::get, "//metadata/identity/oauth2/token", imds);
+  // MSAL appends the path to AZURE_POD_IDENTITY_AUTHORITY_HOST as it is (a doubled slash when
+  // the host ends in one), and MSAL Node 5 canonicalises the result with a trailing slash.
+  for (const auto* path : {"/metadata/identity/oauth2/token", "//metadata/identity/oauth2/token",
+                           "/metadata/identity/oauth2/token/", "//metadata/identity/oauth2/token/"})
+    router.add(http::Method::get, path, imds);
   router.add(http::Method::get, "/msi/token",
              [endpoint](http::Request& r) { return endpoint->handle(r, Source::app_service); });
 }

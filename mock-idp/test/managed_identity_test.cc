@@ -90,6 +90,18 @@ TEST_F(ManagedIdentityTest, ImdsPathWithDoubledSlashAsMsalBuildsItIsServed) {
   EXPECT_EQ(claims_of(reply.body["access_token"])["aud"], "api://AzureADTokenExchange");
 }
 
+// MSAL Node 5.6 (@azure/identity 4.13) asks for ".../oauth2/token/?api-version=2018-02-01".
+TEST_F(ManagedIdentityTest, ImdsPathWithTrailingSlashAsMsalNodeBuildsItIsServed) {
+  for (const std::string prefix : {"", "/"}) {
+    auto reply = idp_.get_mi(prefix +
+                                 "/metadata/identity/oauth2/token/?api-version=2018-02-01"
+                                 "&resource=api://AzureADTokenExchange",
+                             {{"Metadata", "true"}});
+    ASSERT_EQ(reply.status, 200) << prefix << reply.body.dump();
+    EXPECT_EQ(claims_of(reply.body["access_token"])["aud"], "api://AzureADTokenExchange");
+  }
+}
+
 TEST_F(ManagedIdentityTest, ImdsWithoutMetadataHeaderIsRefused) {
   for (const auto& headers : {testing::HeaderList{}, testing::HeaderList{{"Metadata", "false"}}}) {
     auto reply = imds("&resource=https://ai.azure.com", headers);

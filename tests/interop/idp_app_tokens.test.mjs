@@ -120,3 +120,24 @@ test('every token is freshly minted with its own uti', async () => {
   const second = claimsOf((await app.acquireTokenByClientCredential({ scopes: [scope] })).accessToken);
   assert.notEqual(first.uti, second.uti);
 });
+
+test('@azure/identity: another tenant needs additionallyAllowedTenants, then the IdP judges the client there', async () => {
+  const fabrikam = w.tenant('fabrikam');
+  const options = { authorityHost: w.url, disableInstanceDiscovery: true };
+  const confined = new ClientSecretCredential(contoso.id, foundry.client_id, foundry.client_secret, options);
+  // Refused by the SDK itself, before any request.
+  await assert.rejects(confined.getToken(scope, { tenantId: fabrikam.id }), (error) => {
+    assert.equal(error.name, 'CredentialUnavailableError');
+    assert.match(error.message, /not configured to acquire tokens for tenant .*AdditionallyAllowedTenants/);
+    return true;
+  });
+  const allowed = new ClientSecretCredential(contoso.id, foundry.client_id, foundry.client_secret, {
+    ...options,
+    additionallyAllowedTenants: [fabrikam.id],
+  });
+  // foundry is a single-tenant app of contoso: fabrikam does not know it.
+  await assert.rejects(allowed.getToken(scope, { tenantId: fabrikam.id }), (error) => {
+    assert.match(error.message, /AADSTS700016: Application with identifier '[^']+' was not found in the directory 'fabrikam\.onmicrosoft\.com'/);
+    return true;
+  });
+});

@@ -2,7 +2,7 @@
 // PKCE through the sign-in pages, device code, username/password, silent refresh),
 // openid-client (authorization code with PKCE, state and nonce; refresh; userinfo) and
 // @azure/identity (DeviceCodeCredential, UsernamePasswordCredential). A headless user drives
-// the pages with plain form POSTs, as mock-idp/include/toolauth/idp/sign_in_pages.h documents.
+// the pages with plain form POSTs (lib/headless_user.mjs).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -11,6 +11,7 @@ import { CryptoProvider, PublicClientApplication } from '@azure/msal-node';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 
+import { HeadlessUser } from './lib/headless_user.mjs';
 import { claimsOf, idpWorld } from './lib/toolauth.mjs';
 
 const w = idpWorld();
@@ -24,76 +25,6 @@ const loopback = 'http://localhost:38411';
 
 const discovery = await (await fetch(`${authority}/v2.0/.well-known/openid-configuration`)).json();
 const jwks = createRemoteJWKSet(new URL(discovery.jwks_uri));
-
-// A browser without a screen: keeps cookies and posts the sign-in and consent forms.
-class HeadlessUser {
-  constructor(account) {
-    this.account = account;
-    this.cookies = new Map();
-  }
-
-  async fetch(url, init = {}) {
-    const headers = { ...(init.headers ?? {}) };
-    if (this.cookies.size > 0) {
-      headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    }
-    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(';');
-      const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
-      if (value === '' || /Max-Age=0/.test(cookie)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return response;
-  }
-
-  post(path, fields) {
-    return this.fetch(new URL(path, w.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(fields).toString(),
-    });
-  }
-
-  static field(html, name) {
-    const match = html.match(new RegExp(`name="${name}" value="([^"]*)"`));
-    return match ? match[1].replaceAll('&amp;', '&') : '';
-  }
-
-  static step(html) {
-    return html.match(/<meta name="toolauth-step" content="([^"]*)">/)?.[1];
-  }
-
-  // Signs in (and approves consent) on the pages `response` leads to; returns the last one.
-  async finish(response, { decision = 'approve' } = {}) {
-    for (let hops = 0; hops < 4 && response.status === 200; hops += 1) {
-      const html = await response.text();
-      const step = HeadlessUser.step(html);
-      const form = { flow: HeadlessUser.field(html, 'flow'), csrf_token: HeadlessUser.field(html, 'csrf_token') };
-      if (step === 'login') {
-        response = await this.post('/login', { ...form, username: this.account.username, password: this.account.password });
-      } else if (step === 'consent') {
-        response = await this.post('/consent', { ...form, decision });
-      } else {
-        return { response, step, html };
-      }
-    }
-    return { response, step: null, html: null };
-  }
-
-  // Follows an authorization URL to the redirect back to the client; returns that URL.
-  async authorize(url, options) {
-    const { response } = await this.finish(await this.fetch(url), options);
-    assert.equal(response.status, 302, `expected the redirect to the client, got ${response.status}`);
-    return new URL(response.headers.get('location'));
-  }
-
-  // Enters a device flow's user code at the verification page and signs in.
-  async deviceLogin(verificationUri, userCode) {
-    const { step } = await this.finish(await this.post(new URL(verificationUri).pathname, { user_code: userCode }));
-    assert.equal(step, 'done');
-  }
-}
 
 function publicClient() {
   return new PublicClientApplication({
@@ -112,7 +43,7 @@ test('MSAL Node: authorization code with PKCE through the sign-in pages, then a 
     state: 'msal-state',
     nonce: 'msal-nonce',
   });
-  const back = await new HeadlessUser(alice).authorize(url);
+  const back = await new HeadlessUser(alice, w.url).authorize(url);
   assert.equal(back.origin, loopback);
   assert.equal(back.searchParams.get('state'), 'msal-state');
   const result = await app.acquireTokenByCode({
@@ -136,7 +67,7 @@ test('MSAL Node: authorization code with PKCE through the sign-in pages, then a 
 
 test('MSAL Node: device code, the user signing in at the verification page', async () => {
   const app = publicClient();
-  const user = new HeadlessUser(bob);
+  const user = new HeadlessUser(bob, w.url);
   let signedIn;
   const result = await app.acquireTokenByDeviceCode({
     scopes: [foundryScope],
@@ -181,7 +112,7 @@ test('MSAL Node: a declined consent comes back as access_denied', async () => {
     codeChallenge: pkce.challenge,
     codeChallengeMethod: 'S256',
   });
-  const back = await new HeadlessUser(alice).authorize(url, { decision: 'decline' });
+  const back = await new HeadlessUser(alice, w.url).authorize(url, { decision: 'decline' });
   assert.equal(back.searchParams.get('error'), 'access_denied');
   assert.match(back.searchParams.get('error_description'), /^AADSTS65004/);
 });
@@ -199,7 +130,7 @@ test('openid-client: authorization code with PKCE, state and nonce; refresh; use
     state,
     nonce,
   });
-  const back = await new HeadlessUser(alice).authorize(url.href);
+  const back = await new HeadlessUser(alice, w.url).authorize(url.href);
   const tokens = await oidc.authorizationCodeGrant(config, back, {
     pkceCodeVerifier: verifier,
     expectedState: state,
@@ -235,7 +166,7 @@ test('openid-client with RFC 8414 metadata: a resource indicator in the mcp-prof
     code_challenge_method: 'S256',
     state,
   });
-  const back = await new HeadlessUser(w.user('carol')).authorize(url.href);
+  const back = await new HeadlessUser(w.user('carol'), w.url).authorize(url.href);
   assert.equal(back.searchParams.get('iss'), fabrikam.issuer);
   const tokens = await oidc.authorizationCodeGrant(
     config,
@@ -265,7 +196,7 @@ test('@azure/identity: UsernamePasswordCredential', async () => {
 });
 
 test('@azure/identity: DeviceCodeCredential', async () => {
-  const user = new HeadlessUser(bob);
+  const user = new HeadlessUser(bob, w.url);
   let signedIn;
   const credential = new DeviceCodeCredential({
     tenantId: contoso.id,

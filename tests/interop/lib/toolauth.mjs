@@ -3,9 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-// The full ready document, with the world and its secrets.
-export function readyDocument() {
-  return JSON.parse(readFileSync(join(process.env.PEER_TMP, 'ready.json'), 'utf8'));
+// The full ready document, with the world and its secrets (`file` in the peer's folder: one
+// per peer when with-peer.mjs starts several).
+export function readyDocument(file = 'ready.json') {
+  return JSON.parse(readFileSync(join(process.env.PEER_TMP, file), 'utf8'));
 }
 
 export function named(list, name) {
@@ -15,8 +16,8 @@ export function named(list, name) {
 }
 
 // The world of the IdP with handy lookups: tenant('contoso'), client('foundry'), ...
-export function idpWorld() {
-  const ready = readyDocument();
+export function idpWorld(file = 'ready.json') {
+  const ready = readyDocument(file);
   const world = ready.world;
   return {
     ready,

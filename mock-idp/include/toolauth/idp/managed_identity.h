@@ -3,9 +3,10 @@
 // sources Azure SDKs can be pointed at a local address with.
 //
 //   IMDS         GET /metadata/identity/oauth2/token?api-version=&resource=[&selector]
-//                with header `Metadata: true`. The same path with a doubled leading slash is
-//                served too: MSAL appends "/metadata/..." to AZURE_POD_IDENTITY_AUTHORITY_HOST
-//                as it is, trailing slash or not.
+//                with header `Metadata: true`. The same path with a doubled leading slash
+//                and/or a trailing slash is served too: MSAL appends "/metadata/..." to
+//                AZURE_POD_IDENTITY_AUTHORITY_HOST as it is, trailing slash or not, and MSAL
+//                Node 5 (under @azure/identity 4.13) ends the path with "/".
 //   App Service  GET /msi/token?api-version=2019-08-01&resource=[&selector] with header
 //                `X-IDENTITY-HEADER` equal to the IdP's identity header secret (the ready
 //                document's IDENTITY_HEADER, with IDENTITY_ENDPOINT = <mi_url>/msi/token).
