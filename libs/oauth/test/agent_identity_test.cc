@@ -93,6 +93,36 @@ TEST_F(AgentIdentityTest, BlueprintAuthenticatedByTheProjectManagedIdentity) {
             idp_.client_id("identities", "agent-one"));
 }
 
+TEST_F(AgentIdentityTest, AgentActsOnBehalfOfAUserWhoseTokenIsForTheBlueprint) {
+  // Alice's token for the blueprint (no grant of the default world yields one: minted as the
+  // IdP would, as mock-idp's own agent OBO tests do).
+  auto& server = idp_.server();
+  idp::AccessTokenRequest alice;
+  alice.tenant = &server.tenant("contoso");
+  alice.client_id = idp_.client_id("clients", "caller");
+  alice.user = server.directory().user_named("alice");
+  alice.resource_identifier = idp_.client_id("identities", "agent-blueprint");
+  alice.scopes = {"user_impersonation"};
+  alice.session_id = "session-1";
+  alice.version = 2;
+  const auto user_token = server.mint(alice);
+  const auto agent = idp_.client_id("identities", "agent-one");
+  auto token = idp_.run_token([&](TokenEndpointClient& client) -> net::awaitable<TokenResult> {
+    auto t1 =
+        co_await request_agent_exchange_token(client, idp_.token_url(), blueprint_secret(), agent);
+    if (!t1.ok()) co_return t1;
+    co_return co_await request_agent_token_on_behalf_of(client, idp_.token_url(), agent,
+                                                        t1->access_token, user_token,
+                                                        idp_.default_scope("mcp-api"));
+  });
+  ASSERT_TRUE(token.ok()) << token.error().summary();
+  const auto claims = idp::testing::claims_of(token->access_token);
+  EXPECT_EQ(claims["oid"], idp_.world("users", "alice")["oid"]);
+  EXPECT_EQ(claims["idtyp"], "user");
+  EXPECT_EQ(claims["azp"], agent);
+  EXPECT_FALSE(claims.contains("roles"));
+}
+
 TEST_F(AgentIdentityTest, FailureOfTheBlueprintStepIsReturnedAsItIs) {
   auto token = idp_.run_token([&](TokenEndpointClient& client) {
     return request_agent_identity_token(
