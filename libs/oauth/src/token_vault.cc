@@ -5,6 +5,7 @@
 #include "toolauth/core/constant_time.h"
 #include "toolauth/core/json.h"
 #include "toolauth/jose/aes_gcm.h"
+#include "toolauth/jose/base64url.h"
 #include "toolauth/oauth/error.h"
 
 namespace toolauth::oauth {
@@ -236,6 +237,97 @@ core::Result<std::size_t> TokenVault::revoke_user(const std::string& user) {
     ++deleted;
   }
   return deleted;
+}
+
+core::Result<nlohmann::json> TokenVault::export_entries() const {
+  auto statement = store_->prepare(
+      "SELECT entry_key, user, key_id, sealed, scopes, token_url, expires_at_ms, "
+      "has_refresh_token, updated_at_ms FROM oauth_vault ORDER BY entry_key");
+  if (!statement.ok()) return storage(statement.error());
+  nlohmann::json out = nlohmann::json::object();
+  for (;;) {
+    auto row = statement->step();
+    if (!row.ok()) return storage(row.error());
+    if (!*row) break;
+    const auto sealed = statement->column_blob(3);
+    out[statement->column_text(0)] = {
+        {"user", statement->column_text(1)},
+        {"key_id", statement->column_text(2)},
+        {"sealed", jose::base64url_encode(std::string(sealed.begin(), sealed.end()))},
+        {"scopes", statement->column_text(4)},
+        {"token_url", statement->column_text(5)},
+        {"expires_at_ms", statement->column_int64(6)},
+        {"has_refresh_token", statement->column_int64(7) != 0},
+        {"updated_at_ms", statement->column_int64(8)}};
+  }
+  return out;
+}
+
+core::Result<void> TokenVault::import_entries(const nlohmann::json& entries) {
+  if (!entries.is_object()) {
+    return core::Error{Errc::invalid_argument, "expected an object of entries by key"};
+  }
+  // Check every member before touching anything.
+  struct Imported {
+    std::string key, user, key_id, sealed, scopes, token_url;
+    std::int64_t expires_at_ms, updated_at_ms;
+    bool has_refresh_token;
+  };
+  std::vector<Imported> rows;
+  for (const auto& item : entries.items()) {
+    const std::string& key = item.key();
+    const auto& entry = item.value();
+    const auto bad = [&key](std::string_view member) {
+      return core::Error{Errc::invalid_argument,
+                         key + "." + std::string(member) + ": missing or of the wrong type"};
+    };
+    if (key.empty() || !entry.is_object()) return bad("(entry)");
+    Imported row{.key = key};
+    for (auto [member, target] :
+         {std::pair{"user", &row.user}, std::pair{"key_id", &row.key_id},
+          std::pair{"scopes", &row.scopes}, std::pair{"token_url", &row.token_url}}) {
+      if (!entry.contains(member) || !entry[member].is_string()) return bad(member);
+      *target = entry[member].get<std::string>();
+    }
+    for (auto [member, target] : {std::pair{"expires_at_ms", &row.expires_at_ms},
+                                  std::pair{"updated_at_ms", &row.updated_at_ms}}) {
+      if (!entry.contains(member) || !entry[member].is_number_integer()) return bad(member);
+      *target = entry[member].get<std::int64_t>();
+    }
+    if (!entry.contains("has_refresh_token") || !entry["has_refresh_token"].is_boolean()) {
+      return bad("has_refresh_token");
+    }
+    row.has_refresh_token = entry["has_refresh_token"].get<bool>();
+    if (!entry.contains("sealed") || !entry["sealed"].is_string()) return bad("sealed");
+    auto sealed = jose::base64url_decode(entry["sealed"].get<std::string>());
+    if (!sealed.ok() || row.user.empty()) return bad(row.user.empty() ? "user" : "sealed");
+    row.sealed = std::move(*sealed);
+    rows.push_back(std::move(row));
+  }
+  auto done = store_->transaction([&]() -> core::Result<void> {
+    TOOLAUTH_RETURN_IF_ERROR(store_->exec("DELETE FROM oauth_vault"));
+    for (const auto& row : rows) {
+      TOOLAUTH_ASSIGN_OR_RETURN(
+          auto insert,
+          store_->prepare("INSERT INTO oauth_vault (entry_key, user, key_id, sealed, scopes, "
+                          "token_url, expires_at_ms, has_refresh_token, updated_at_ms) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+      const auto* bytes = reinterpret_cast<const std::uint8_t*>(row.sealed.data());
+      TOOLAUTH_RETURN_IF_ERROR(insert.bind(1, row.key));
+      TOOLAUTH_RETURN_IF_ERROR(insert.bind(2, row.user));
+      TOOLAUTH_RETURN_IF_ERROR(insert.bind(3, row.key_id));
+      TOOLAUTH_RETURN_IF_ERROR(insert.bind_blob(4, {bytes, row.sealed.size()}));
+      TOOLAUTH_RETURN_IF_ERROR(insert.bind(5, row.scopes));
+      TOOLAUTH_RETURN_IF_ERROR(insert.bind(6, row.token_url));
+      TOOLAUTH_RETURN_IF_ERROR(insert.bind(7, row.expires_at_ms));
+      TOOLAUTH_RETURN_IF_ERROR(insert.bind(8, std::int64_t{row.has_refresh_token ? 1 : 0}));
+      TOOLAUTH_RETURN_IF_ERROR(insert.bind(9, row.updated_at_ms));
+      TOOLAUTH_RETURN_IF_ERROR(insert.step());
+    }
+    return {};
+  });
+  if (!done.ok()) return storage(done.error());
+  return {};
 }
 
 boost::asio::awaitable<core::Result<FreshTokens>> TokenVault::fresh(std::string key,

@@ -230,6 +230,42 @@ TEST_F(TokenVaultTest, RowRelabelledWithTheCurrentKeyIdStillDoesNotOpen) {
   expect_unreadable("does not authenticate");
 }
 
+TEST_F(TokenVaultTest, ExportStaysSealedAndImportsIntoAnotherStore) {
+  ASSERT_TRUE(vault_->put(kEntry, kUser, tokens("EXPORTED-ACCESS", "EXPORTED-REFRESH")).ok());
+  const auto exported = vault_->export_entries().value();
+  const auto text = exported.dump();
+  EXPECT_EQ(text.find("EXPORTED-ACCESS"), std::string::npos);
+  EXPECT_EQ(text.find("EXPORTED-REFRESH"), std::string::npos);
+  EXPECT_EQ(exported[kEntry]["user"], kUser);
+
+  // Imported back (as after a reset): the entry reads again.
+  ASSERT_TRUE(vault_->revoke(kEntry).value());
+  ASSERT_TRUE(vault_->import_entries(exported).ok());
+  EXPECT_EQ(vault_->get(kEntry).value()->access_token, "EXPORTED-ACCESS");
+
+  // Another key: the rows import as they are and are reported unreadable.
+  auto other_store = service::StateStore::open(":memory:").value();
+  auto foreign = TokenVault::open(*other_store, VaultKey::generate(), clock_).value();
+  ASSERT_TRUE(foreign->import_entries(exported).ok());
+  auto entry = foreign->get(kEntry);
+  ASSERT_FALSE(entry.ok());
+  EXPECT_EQ(entry.code(), Errc::entry_unreadable);
+}
+
+TEST_F(TokenVaultTest, MalformedImportChangesNothing) {
+  ASSERT_TRUE(vault_->put(kEntry, kUser, tokens()).ok());
+  auto exported = vault_->export_entries().value();
+  exported["alpha/other/user"] = exported[kEntry];
+  exported["alpha/other/user"]["sealed"] = "not*base64url";
+  auto imported = vault_->import_entries(exported);
+  ASSERT_FALSE(imported.ok());
+  EXPECT_EQ(imported.code(), Errc::invalid_argument);
+  EXPECT_NE(imported.error().detail.find("alpha/other/user.sealed"), std::string::npos);
+  EXPECT_EQ(vault_->import_entries(nlohmann::json::array()).code(), Errc::invalid_argument);
+  EXPECT_EQ(vault_->list().value().size(), 1u);
+  EXPECT_TRUE(vault_->get(kEntry).ok());
+}
+
 TEST(TokenVaultRestartTest, SurvivesARestartWithTheFileDatabaseAndKeyFile) {
   service::testing::TempDir dir;
   core::ManualClock clock;

@@ -29,6 +29,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -103,6 +104,15 @@ class TokenVault {
   core::Result<bool> revoke(const std::string& key);
   // How many entries of `user` were deleted.
   core::Result<std::size_t> revoke_user(const std::string& user);
+
+  // Every row as stored — still sealed, so an export holds no readable token — for the admin
+  // plane's state export: {"<entry key>": {"user", "key_id", "sealed" (base64url), "scopes",
+  // "token_url", "expires_at_ms", "has_refresh_token", "updated_at_ms"}}.
+  core::Result<nlohmann::json> export_entries() const;
+  // Replaces every entry with those of an export, in one transaction: on any error nothing
+  // has changed. Rows sealed under another key import as they are (and read as
+  // entry_unreadable). Errors: Errc::invalid_argument naming the bad member, storage_error.
+  core::Result<void> import_entries(const nlohmann::json& entries);
 
   // Errors: Errc::consent_required (no entry, no refresh token, or the refresh was refused
   // with invalid_grant / interaction_required: the entry is gone), Errc::refresh_unavailable
