@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "idp_for_oauth.h"
+#include "toolauth/core/log.h"
 #include "toolauth/http/error.h"
 #include "toolauth/oauth/authorization_request.h"
 #include "toolauth/oauth/error.h"
@@ -254,6 +257,32 @@ TEST_F(TokenEndpointClientTest, RefusesToSendASecretOverPlainHttpToARemoteHost) 
   });
   ASSERT_FALSE(token.ok());
   EXPECT_EQ(token.error().failure, TokenFailure::bad_request);
+}
+
+TEST_F(TokenEndpointClientTest, LogsNeverCarryASecretOrAToken) {
+  std::ostringstream sink;
+  core::Logger logger({.level = core::LogLevel::trace}, &sink);
+  const std::string refresh_token = "refresh-token-value-that-must-not-be-logged";
+  auto issued = idp_.run<TokenResult>([&](TokenEndpointClient&,
+                                          http::Client& http) -> net::awaitable<TokenResult> {
+    TokenEndpointClient logged(http, idp_.clock(), logger);
+    auto token = co_await logged.client_credentials(idp_.token_url(), foundry_post(),
+                                                    {.scope = idp_.default_scope("mcp-api")});
+    (void)co_await logged.refresh(idp_.token_url(), connector(), {.refresh_token = refresh_token});
+    (void)co_await logged.client_credentials("https://127.0.0.1:1/t/token", foundry_post(),
+                                             {.scope = "x/.default"});
+    co_return token;
+  });
+  ASSERT_TRUE(issued.ok());
+  const auto log = sink.str();
+  EXPECT_NE(log.find("token issued"), std::string::npos) << log;
+  EXPECT_NE(log.find("token request refused"), std::string::npos) << log;
+  EXPECT_NE(log.find("token request got no answer"), std::string::npos) << log;
+  for (const std::string& secret :
+       {idp_.secret("clients", "foundry"), idp_.secret("clients", "connector"), refresh_token,
+        issued->access_token}) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << "leaked into the log: " << log;
+  }
 }
 
 TEST(CredentialUrlTest, AllowsHttpsAndLoopbackHttpOnly) {

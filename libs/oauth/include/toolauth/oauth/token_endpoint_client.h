@@ -16,7 +16,7 @@
 // rejected → misconfigured). No call throws for a bad answer or a network failure.
 //
 // Security: the endpoint must be https, or http to a loopback address (a local mock); nothing
-// else is sent. Logs carry the grant type, client id, host and outcome only — never a token,
+// else is sent. Logs carry the grant type, client id and outcome only — never a token,
 // code, secret, verifier or assertion, and never a response body.
 //
 // Arguments are taken by value: these are coroutines, and a reference to a caller's temporary
