@@ -38,6 +38,13 @@ class UserFicTest : public ::testing::Test {
     for (const auto& [name, value] : user.items()) form.add(name, value);
     return idp_.post_form(idp_.token_url("contoso"), form);
   }
+  // agent-one signed in as its agent user with offline_access: the reply with a refresh token.
+  testing::Reply agent_user_tokens() {
+    auto reply = user_fic("agent-one", t2_for("agent-one"), {{"username", agent_user_.username}},
+                          testing::mcp_api_uri(idp_) + "/.default offline_access");
+    EXPECT_EQ(reply.status, 200) << reply.body.dump();
+    return reply;
+  }
 };
 
 TEST_F(UserFicTest, AgentSignsInAsItsAgentUserFromBlueprintSecretThroughT1AndT2) {
@@ -66,9 +73,8 @@ TEST_F(UserFicTest, AgentSignsInAsItsAgentUserFromBlueprintSecretThroughT1AndT2)
 // Entra documents the refresh_token grant for agent identities; a user_fic family is
 // refreshed with T1 and keeps the agent user as subject.
 TEST_F(UserFicTest, AgentRefreshesItsAgentUserTokenWithT1AndKeepsTheAgentUserFacets) {
-  auto first = user_fic("agent-one", t2_for("agent-one"), {{"username", agent_user_.username}},
-                        testing::mcp_api_uri(idp_) + "/.default offline_access");
-  ASSERT_EQ(first.status, 200) << first.body.dump();
+  auto first = agent_user_tokens();
+  ASSERT_TRUE(first.body["refresh_token"].is_string());
   const std::string refresh_token = first.body["refresh_token"];
 
   auto reply =
@@ -98,9 +104,8 @@ TEST_F(UserFicTest, AgentRefreshesItsAgentUserTokenWithT1AndKeepsTheAgentUserFac
 }
 
 TEST_F(UserFicTest, SiblingAgentRedeemingAnotherAgentsRefreshTokenIsRefusedWith70000) {
-  auto first = user_fic("agent-one", t2_for("agent-one"), {{"username", agent_user_.username}},
-                        testing::mcp_api_uri(idp_) + "/.default offline_access");
-  ASSERT_EQ(first.status, 200) << first.body.dump();
+  auto first = agent_user_tokens();
+  ASSERT_TRUE(first.body["refresh_token"].is_string());
   auto reply = testing::agent_refresh(idp_, "agent-two", first.body["refresh_token"],
                                       testing::t1_for(idp_, "agent-two"));
   EXPECT_EQ(reply.status, 400);
@@ -109,9 +114,8 @@ TEST_F(UserFicTest, SiblingAgentRedeemingAnotherAgentsRefreshTokenIsRefusedWith7
 }
 
 TEST_F(UserFicTest, AgentRefreshWithoutT1IsRefusedWith7000218) {
-  auto first = user_fic("agent-one", t2_for("agent-one"), {{"username", agent_user_.username}},
-                        testing::mcp_api_uri(idp_) + "/.default offline_access");
-  ASSERT_EQ(first.status, 200) << first.body.dump();
+  auto first = agent_user_tokens();
+  ASSERT_TRUE(first.body["refresh_token"].is_string());
   auto reply = idp_.post_form(idp_.token_url("contoso"),
                               {{"grant_type", "refresh_token"},
                                {"client_id", d_.identity_named("agent-one")->client_id},
@@ -122,9 +126,8 @@ TEST_F(UserFicTest, AgentRefreshWithoutT1IsRefusedWith7000218) {
 }
 
 TEST_F(UserFicTest, AgentRefreshWithAnotherAgentsT1IsRefusedWith700211) {
-  auto first = user_fic("agent-one", t2_for("agent-one"), {{"username", agent_user_.username}},
-                        testing::mcp_api_uri(idp_) + "/.default offline_access");
-  ASSERT_EQ(first.status, 200) << first.body.dump();
+  auto first = agent_user_tokens();
+  ASSERT_TRUE(first.body["refresh_token"].is_string());
   auto reply = testing::agent_refresh(idp_, "agent-one", first.body["refresh_token"],
                                       testing::t1_for(idp_, "agent-two"));
   EXPECT_EQ(reply.status, 401) << reply.body.dump();
