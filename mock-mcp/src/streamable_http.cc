@@ -218,6 +218,8 @@ awaitable<http::Response> Mount::handle(http::Request& request) {
     if (request.method == http::Method::post) {
       auto peek = jsonrpc::parse_message(request.body, {.allow_batch = true});
       extra["rpc"] = rpc_methods(peek, &tool);
+      // A faulted request's journal entry names its tool too, as a served one does.
+      if (!tool.empty()) extra["tool"] = tool;
     }
     std::map<std::string, std::string> fault_context = {
         {"endpoint", "mcp"},
