@@ -20,30 +20,15 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-wait_for_file() { for _ in $(seq 200); do [[ -s $1 ]] && return 0; sleep 0.05; done; echo "mcp.sh: $1 never appeared" >&2; exit 1; }
-json() { python3 -c "import json,sys; d=json.load(open('$1')); print($2)"; }
-
-"$toolauth" idp --port 0 --mi-port 0 --state-dir "$work/state" --ready-file "$work/idp.json" --log-level warn >/dev/null &
-pids+=($!)
-wait_for_file "$work/idp.json"
-idp=$(json "$work/idp.json" "d['idp']['url']")
+source "$repo/bench/mcp_setup.sh"
+start_idp
 "$toolauth" mcp --port 0 --state-dir "$work/state" --idp-url "$idp" --ready-file "$work/mcp.json" --log-level warn >/dev/null &
 mcp_pid=$!
 pids+=($mcp_pid)
 wait_for_file "$work/mcp.json"
 ca=$work/state/tls/ca.pem
 mount=$(json "$work/mcp.json" "[m['url'] for m in d['world']['mounts'] if m['name']=='bearer'][0]")
-read -r client_id secret api tenant < <(json "$work/idp.json" "' '.join([[c['client_id'],c['client_secret']] for c in d['world']['clients'] if c['name']=='foundry'][0] + [[r['app_id_uri'] for r in d['world']['resources'] if r['name']=='mcp-api'][0], d['world']['tenants'][0]['id']])")
-token=$(curl -sf --cacert "$ca" "$idp/$tenant/oauth2/v2.0/token" -d grant_type=client_credentials -d "client_id=$client_id" \
-  --data-urlencode "client_secret=$secret" --data-urlencode "scope=$api/.default" | python3 -c "import json,sys; print(json.load(sys.stdin)['access_token'])")
-
-# initialize_session URL [HEADER]: prints the session id.
-initialize_session() {
-  curl -sf -D "$work/headers" -o /dev/null --cacert "$ca" "$1" -H "content-type: application/json" \
-    -H "accept: application/json, text/event-stream" ${2:+-H "$2"} \
-    -d '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}'
-  tr -d '\r' <"$work/headers" | awk -F': ' 'tolower($1)=="mcp-session-id"{print $2}'
-}
+fetch_token
 
 # run_wrk URL TOKEN SESSION: wrk output with latency.
 run_wrk() {

@@ -247,6 +247,11 @@ bool AuthenticatedClient::allows_grant(std::string_view grant_type) const {
          grant_type == "refresh_token";
 }
 
+std::string presented_client_id(const http::Request& request, const http::Params& form) {
+  auto credentials = read_credentials({request, form, {}, {}});
+  return credentials.ok() ? credentials->client_id : form.get_or("client_id", "");
+}
+
 core::Result<AuthenticatedClient, AadError> authenticate_client(IdentityProvider& idp,
                                                                 const ClientAuthRequest& in) {
   TOOLAUTH_ASSIGN_OR_RETURN(auto c, read_credentials(in));

@@ -3,6 +3,7 @@
 #include "toolauth/core/json.h"
 #include "toolauth/core/random.h"
 #include "toolauth/idp/client_metadata.h"
+#include "toolauth/idp/fault_errors.h"
 #include "toolauth/idp/json_fields.h"
 #include "toolauth/jose/hash.h"
 
@@ -16,7 +17,8 @@ http::Response no_store(http::Response response) {
   return response;
 }
 
-http::Response register_client(IdentityProvider& idp, const http::Request& request) {
+boost::asio::awaitable<http::Response> register_client(IdentityProvider& idp,
+                                                       const http::Request& request) {
   const auto segment = request.param("tenant");
   nlohmann::json entry = {{"endpoint", "register"}, {"tenant", segment}};
   bool multi = false;
@@ -26,10 +28,10 @@ http::Response register_client(IdentityProvider& idp, const http::Request& reque
     entry["error"] = tenant.error().error;
     entry["error_code"] = tenant.error().code;
     idp.journal().record("register", entry);
-    return idp.error(request, tenant.error());
+    co_return idp.error(request, tenant.error());
   }
   if (*tenant == nullptr || (*tenant)->profile != TenantProfile::mcp)
-    return http::Response::json(404, {{"error", "not_found"}});
+    co_return http::Response::json(404, {{"error", "not_found"}});
 
   auto fail = [&](int status, const ClientMetadataError& error) {
     entry["outcome"] = "error";
@@ -40,16 +42,22 @@ http::Response register_client(IdentityProvider& idp, const http::Request& reque
         status, {{"error", error.error}, {"error_description", error.description}}));
   };
   if (request.media_type() != "application/json") {
-    return fail(400, {"invalid_client_metadata",
-                      "The client metadata must be sent as application/json (RFC 7591 §3.1)."});
+    co_return fail(400, {"invalid_client_metadata",
+                         "The client metadata must be sent as application/json (RFC 7591 §3.1)."});
   }
   auto body = core::parse_json(request.body, {.max_depth = 16, .max_bytes = kMaxRegistrationBytes});
   if (!body.ok()) {
-    return fail(
+    co_return fail(
         400, {"invalid_client_metadata", "The body is not valid JSON: " + body.error().message()});
   }
+  const std::map<std::string, std::string> fault_context = {{"endpoint", "register"},
+                                                            {"tenant", std::string(segment)}};
+  if (auto response = co_await injected_fault(idp, request, fault_context, entry)) {
+    idp.journal().record("register", entry);
+    co_return std::move(*response);
+  }
   auto metadata = validate_client_metadata(*body);
-  if (!metadata.ok()) return fail(400, metadata.error());
+  if (!metadata.ok()) co_return fail(400, metadata.error());
 
   ClientRegistration registration;
   registration.client_id = core::uuid_v4();
@@ -66,7 +74,7 @@ http::Response register_client(IdentityProvider& idp, const http::Request& reque
   entry["grant_types"] = registration.metadata["grant_types"];
   entry["redirect_uris"] = registration.metadata["redirect_uris"];
   if (!idp.registered_clients().add(idp.directory(), std::move(registration))) {
-    return fail(
+    co_return fail(
         403, {"access_denied", "No more clients can be registered (the limit is " +
                                    std::to_string(RegisteredClients::kMaxClients) +
                                    "); POST /_admin/reset drops dynamically registered clients."});
@@ -74,7 +82,7 @@ http::Response register_client(IdentityProvider& idp, const http::Request& reque
   idp.changed();
   entry["outcome"] = "registered";
   idp.journal().record("register", entry);
-  return no_store(http::Response::json(201, response));
+  co_return no_store(http::Response::json(201, response));
 }
 
 }  // namespace

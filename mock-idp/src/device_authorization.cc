@@ -1,9 +1,6 @@
 #include "toolauth/idp/device_authorization.h"
 
 #include <algorithm>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "toolauth/idp/fault_errors.h"
 #include "toolauth/idp/scopes.h"
@@ -45,19 +42,11 @@ net::awaitable<http::Response> device_authorization(IdentityProvider& idp, http:
   entry["scope"] = scope;
   entry["resource"] = resource;
 
-  std::map<std::string, std::string> fault_context = {
+  const std::map<std::string, std::string> fault_context = {
       {"endpoint", "devicecode"}, {"tenant", segment}, {"client_id", client_id}, {"scope", scope}};
-  if (auto fault = idp.faults().take(fault_context)) {
-    entry["fault"] = true;
-    if (fault->latency.count() > 0) {
-      net::steady_timer delay(co_await net::this_coro::executor, fault->latency);
-      co_await delay.async_wait(net::use_awaitable);
-    }
-    if (auto response = fault_response(idp, request, *fault)) {
-      entry["outcome"] = "fault";
-      idp.journal().record("devicecode", entry);
-      co_return std::move(*response);
-    }
+  if (auto response = co_await injected_fault(idp, request, fault_context, entry)) {
+    idp.journal().record("devicecode", entry);
+    co_return std::move(*response);
   }
 
   if (client_id.empty()) co_return fail(aad::missing_parameter("client_id"));

@@ -1,5 +1,8 @@
 #include "toolauth/idp/fault_errors.h"
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 
 namespace toolauth::idp {
@@ -32,6 +35,26 @@ std::optional<http::Response> fault_response(const IdentityProvider& idp,
   if (action.retry_after_seconds)
     response.headers.set("Retry-After", std::to_string(*action.retry_after_seconds));
   return response;
+}
+
+boost::asio::awaitable<std::optional<http::Response>> injected_fault(
+    IdentityProvider& idp, const http::Request& request,
+    const std::map<std::string, std::string>& context, nlohmann::json& entry) {
+  namespace net = boost::asio;
+  if (idp.faults().idle()) co_return std::nullopt;
+  auto fault = idp.faults().take(context);
+  if (!fault) co_return std::nullopt;
+  entry["fault"] = true;
+  if (fault->latency.count() > 0) {
+    net::steady_timer delay(co_await net::this_coro::executor, fault->latency);
+    co_await delay.async_wait(net::use_awaitable);
+  }
+  auto response = fault_response(idp, request, *fault);
+  if (response) {
+    entry["outcome"] = "fault";
+    entry["status"] = response->status;
+  }
+  co_return response;
 }
 
 }  // namespace toolauth::idp

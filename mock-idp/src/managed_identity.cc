@@ -1,9 +1,5 @@
 #include "toolauth/idp/managed_identity.h"
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "toolauth/core/constant_time.h"
 #include "toolauth/core/random.h"
 #include "toolauth/idp/fault_errors.h"
@@ -123,15 +119,8 @@ class ManagedIdentityEndpoint {
         {"source", std::string(source_name(source))},
         {"client_id", mi.client_id},
         {"resource", resource}};
-    if (auto fault = idp.faults().take(fault_context)) {
-      entry["fault"] = true;
-      if (fault->latency.count() > 0) {
-        net::steady_timer delay(co_await net::this_coro::executor, fault->latency);
-        co_await delay.async_wait(net::use_awaitable);
-      }
-      if (auto response = fault_response(idp, request, *fault))
-        co_return finish(std::move(*response), "fault");
-    }
+    if (auto response = co_await injected_fault(idp, request, fault_context, entry))
+      co_return finish(std::move(*response), "fault");
 
     const auto* api = find_resource_lenient(idp.directory(), resource);
     const auto* tenant = idp.directory().tenant_named(mi.tenant);

@@ -1,9 +1,5 @@
 #include "toolauth/idp/token_endpoint.h"
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "toolauth/idp/fault_errors.h"
 
 namespace toolauth::idp {
@@ -81,30 +77,28 @@ net::awaitable<http::Response> TokenEndpoint::handle(http::Request& request, boo
   if (grant_type.empty()) co_return fail(aad::missing_parameter("grant_type"));
   if (grant_type == "device_code") grant_type = std::string(kGrantDeviceCode);  // MSAL's short form
   entry["grant_type"] = grant_type;
-  entry["client_id"] = form->get_or("client_id", "");
+  // Named before authentication (form, HTTP Basic user or assertion `sub`) for the journal and
+  // fault selectors.
+  const auto presented_client = presented_client_id(request, *form);
+  entry["client_id"] = presented_client;
   auto grant = grants_.find(grant_type);
   if (grant == grants_.end()) co_return fail(aad::unsupported_grant_type(grant_type));
-  if (multi && !grant->second.policy.allowed_on_common)
-    co_return fail(aad::tenant_required_for_grant());
+  const auto& policy = grant->second.policy;
+  if (multi && !policy.allowed_on_common) co_return fail(aad::tenant_required_for_grant());
+  if (policy.refused_in_entra_profile && *tenant != nullptr &&
+      (*tenant)->profile == TenantProfile::entra) {
+    co_return fail(*policy.refused_in_entra_profile);
+  }
 
-  std::map<std::string, std::string> fault_context = {{"endpoint", "token"},
-                                                      {"grant_type", grant_type},
-                                                      {"tenant", segment},
-                                                      {"client_id", form->get_or("client_id", "")},
-                                                      {"scope", form->get_or("scope", "")},
-                                                      {"user", form->get_or("username", "")}};
-  if (auto fault = idp.faults().take(fault_context)) {
-    entry["fault"] = true;
-    if (fault->latency.count() > 0) {
-      net::steady_timer delay(co_await net::this_coro::executor, fault->latency);
-      co_await delay.async_wait(net::use_awaitable);
-    }
-    if (auto response = fault_response(idp, request, *fault)) {
-      entry["outcome"] = "fault";
-      entry["status"] = response->status;
-      idp.journal().record("token", entry);
-      co_return std::move(*response);
-    }
+  const std::map<std::string, std::string> fault_context = {{"endpoint", "token"},
+                                                            {"grant_type", grant_type},
+                                                            {"tenant", segment},
+                                                            {"client_id", presented_client},
+                                                            {"scope", form->get_or("scope", "")},
+                                                            {"user", form->get_or("username", "")}};
+  if (auto response = co_await injected_fault(idp, request, fault_context, entry)) {
+    idp.journal().record("token", entry);
+    co_return std::move(*response);
   }
 
   const ClientAuthRequest auth{request, *form,
@@ -114,7 +108,7 @@ net::awaitable<http::Response> TokenEndpoint::handle(http::Request& request, boo
   if (!client.ok()) co_return fail(client.error());
   entry["client"] = client->name();
   entry["client_auth"] = static_cast<int>(client->level);
-  if (grant->second.policy.confidential_only && client->is_public()) {
+  if (policy.confidential_only && client->is_public()) {
     co_return fail(aad::missing_client_credential());
   }
   if (!client->allows_grant(grant_type))
@@ -145,7 +139,10 @@ void register_grants(TokenEndpoint& endpoint) {
   endpoint.add_grant("user_fic", {.confidential_only = true, .allowed_on_common = false},
                      user_fic_grant);
   endpoint.add_grant(std::string(kGrantTokenExchange),
-                     {.confidential_only = true, .allowed_on_common = false}, token_exchange_grant);
+                     {.confidential_only = true,
+                      .allowed_on_common = false,
+                      .refused_in_entra_profile = aad::token_exchange_unsupported()},
+                     token_exchange_grant);
   endpoint.add_grant("authorization_code", {}, authorization_code_grant);
   endpoint.add_grant("refresh_token", {}, refresh_token_grant);
   endpoint.add_grant(std::string(kGrantDeviceCode), {}, device_code_grant);

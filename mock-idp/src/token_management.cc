@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "toolauth/idp/client_auth.h"
+#include "toolauth/idp/fault_errors.h"
 #include "toolauth/idp/json_fields.h"
 #include "toolauth/idp/scopes.h"
 #include "toolauth/jose/hash.h"
@@ -11,6 +12,8 @@
 namespace toolauth::idp {
 
 namespace {
+
+namespace net = boost::asio;
 
 constexpr std::string_view kAccessTokenHint = "access_token";
 constexpr std::string_view kRefreshTokenHint = "refresh_token";
@@ -69,37 +72,49 @@ class PresentedToken {
         endpoint_(endpoint),
         entry_({{"endpoint", endpoint}, {"tenant", request.param("tenant")}}) {}
 
-  // The response to send when the request cannot go on, else nullopt.
-  std::optional<http::Response> admit() {
+  // The response to send when the request cannot go on (an injected fault among them), else
+  // nullopt.
+  net::awaitable<std::optional<http::Response>> admit() {
     bool multi = false;
     auto tenant = idp_.resolve_tenant(request_.param("tenant"), &multi);
-    if (!tenant.ok()) return fail(tenant.error());
+    if (!tenant.ok()) co_return fail(tenant.error());
     if (*tenant == nullptr || (*tenant)->profile != TenantProfile::mcp)
-      return http::Response::json(404, {{"error", "not_found"}});
+      co_return http::Response::json(404, {{"error", "not_found"}});
     tenant_ = *tenant;
     if (request_.media_type() != "application/x-www-form-urlencoded") {
-      return fail(
+      co_return fail(
           aad::invalid_request("The request body must be application/x-www-form-urlencoded."));
     }
     auto form = request_.form_params();
     if (!form.ok())
-      return fail(aad::invalid_request("The request body is not valid form encoding."));
-    if (auto repeated = form->first_repeated()) return fail(aad::repeated_parameter(*repeated));
+      co_return fail(aad::invalid_request("The request body is not valid form encoding."));
+    if (auto repeated = form->first_repeated()) co_return fail(aad::repeated_parameter(*repeated));
     form_ = std::move(*form);
-    entry_["client_id"] = form_.get_or("client_id", "");
+    const auto presented_client = presented_client_id(request_, form_);
+    entry_["client_id"] = presented_client;
+
+    const std::map<std::string, std::string> fault_context = {
+        {"endpoint", endpoint_},
+        {"tenant", std::string(request_.param("tenant"))},
+        {"client_id", presented_client},
+        {"token_type_hint", form_.get_or("token_type_hint", "")}};
+    if (auto response = co_await injected_fault(idp_, request_, fault_context, entry_)) {
+      record();
+      co_return std::move(*response);
+    }
 
     auto client =
         authenticate_client(idp_, {request_, form_, assertion_audiences(), tenant_->domain});
-    if (!client.ok()) return fail(client.error());
+    if (!client.ok()) co_return fail(client.error());
     client_ = std::move(*client);
     entry_["client_id"] = client_.client_id;
     entry_["client"] = client_.name();
     const bool of_tenant = client_.tenant() == tenant_->name ||
                            (client_.application != nullptr && client_.application->multi_tenant);
-    if (!of_tenant) return fail(aad::unknown_client(client_.client_id, tenant_->domain));
+    if (!of_tenant) co_return fail(aad::unknown_client(client_.client_id, tenant_->domain));
     token_ = form_.get_or("token", "");
-    if (token_.empty()) return fail(aad::missing_parameter("token"));
-    return std::nullopt;
+    if (token_.empty()) co_return fail(aad::missing_parameter("token"));
+    co_return std::nullopt;
   }
 
   http::Response fail(const AadError& error) {
@@ -171,9 +186,7 @@ class PresentedToken {
   std::string token_;
 };
 
-http::Response revoke(IdentityProvider& idp, const http::Request& request) {
-  PresentedToken in(idp, request, "revoke");
-  if (auto refused = in.admit()) return std::move(*refused);
+http::Response revoke(PresentedToken& in, IdentityProvider& idp) {
   const auto hint = in.form().get_or("token_type_hint", "");
   if (!hint.empty() && hint != kAccessTokenHint && hint != kRefreshTokenHint)
     return in.fail(aad::unsupported_token_type(hint));
@@ -211,9 +224,7 @@ bool audience_is(const Directory& directory, const nlohmann::json& aud,
   return names_client(aud);
 }
 
-http::Response introspect(IdentityProvider& idp, const http::Request& request) {
-  PresentedToken in(idp, request, "introspect");
-  if (auto refused = in.admit()) return std::move(*refused);
+http::Response introspect(PresentedToken& in, IdentityProvider& idp) {
   const auto& client = in.client();
   // RFC 7662 §4: introspection tells who a token belongs to, so only a client that proves who
   // it is may ask.
@@ -266,13 +277,24 @@ http::Response introspect(IdentityProvider& idp, const http::Request& request) {
   return in.finish("active", http::Response::json(200, body));
 }
 
+// Admits the request to `endpoint`, then lets `serve` answer it.
+net::awaitable<http::Response> admitted(IdentityProvider& idp, const http::Request& request,
+                                        std::string_view endpoint,
+                                        http::Response (*serve)(PresentedToken&,
+                                                                IdentityProvider&)) {
+  PresentedToken in(idp, request, endpoint);
+  if (auto refused = co_await in.admit()) co_return std::move(*refused);
+  co_return serve(in, idp);
+}
+
 }  // namespace
 
 void add_token_management_routes(http::Router& router, IdentityProvider& idp) {
   router.add(http::Method::post, "/{tenant}/oauth2/v2.0/revoke",
-             [&idp](http::Request& request) { return revoke(idp, request); });
-  router.add(http::Method::post, "/{tenant}/oauth2/v2.0/introspect",
-             [&idp](http::Request& request) { return introspect(idp, request); });
+             [&idp](http::Request& request) { return admitted(idp, request, "revoke", revoke); });
+  router.add(
+      http::Method::post, "/{tenant}/oauth2/v2.0/introspect",
+      [&idp](http::Request& request) { return admitted(idp, request, "introspect", introspect); });
 }
 
 }  // namespace toolauth::idp

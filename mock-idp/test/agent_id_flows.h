@@ -42,6 +42,20 @@ inline Reply agent_client_credentials(IdpServerThread& idp, std::string_view age
                         {"scope", std::string(scope)}});
 }
 
+// The agent identity redeems a refresh token of its own (from on-behalf-of or user_fic),
+// authenticated with a fresh `t1` as Entra documents for agent identities.
+inline Reply agent_refresh(IdpServerThread& idp, std::string_view agent,
+                           const std::string& refresh_token, const std::string& t1,
+                           std::string_view scope = {}) {
+  http::Params form = {{"grant_type", "refresh_token"},
+                       {"client_id", idp.directory().identity_named(agent)->client_id},
+                       {"client_assertion_type", std::string(kJwtBearerType)},
+                       {"client_assertion", t1},
+                       {"refresh_token", refresh_token}};
+  if (!scope.empty()) form.add("scope", std::string(scope));
+  return idp.post_form(idp.token_url("contoso"), form);
+}
+
 inline std::string mcp_api_uri(const IdpServerThread& idp) {
   return "api://" + idp.directory().application_named("mcp-api")->client_id;
 }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "idp_fixture.h"
 #include "toolauth/core/random.h"
 #include "toolauth/idp/fixtures.h"
@@ -35,6 +37,38 @@ class ClientRegistrationTest : public ::testing::Test {
 
   IdpInstance idp_;
 };
+
+TEST_F(ClientRegistrationTest, FaultAtRegistrationAnswersItsErrorAndRegistersNothing) {
+  auto added = idp_.send_json(
+      http::Method::post, "/_admin/faults",
+      // The tenant as the request's path names it.
+      {{"match", {{"endpoint", "register"}, {"tenant", idp_.tenant_id("fabrikam")}}},
+       {"action", {{"status", 503}, {"error", "temporarily_unavailable"}, {"retry_after", 3}}},
+       {"count", 1}});
+  ASSERT_EQ(added.status, 201) << added.text;
+  const nlohmann::json metadata = {{"redirect_uris", {"https://client.example/callback"}}};
+  auto reply = register_client(metadata);
+  EXPECT_EQ(reply.status, 503) << reply.text;
+  EXPECT_EQ(reply.body["error"], "temporarily_unavailable");
+  EXPECT_EQ(reply.headers.get("retry-after").value_or(""), "3");
+  EXPECT_FALSE(reply.body.contains("client_id"));
+  EXPECT_EQ(idp_.get("/_admin/journal?kind=register&outcome=fault").body["entries"].size(), 1u);
+  EXPECT_TRUE(idp_.get("/_admin/journal?kind=register&outcome=registered").body["entries"].empty());
+
+  reply = register_client(metadata);
+  EXPECT_EQ(reply.status, 201) << reply.text;
+}
+
+TEST_F(ClientRegistrationTest, FaultLatencyDelaysRegistration) {
+  auto added = idp_.send_json(
+      http::Method::post, "/_admin/faults",
+      {{"match", {{"endpoint", "register"}}}, {"action", {{"latency_ms", 200}}}, {"count", 1}});
+  ASSERT_EQ(added.status, 201) << added.text;
+  const auto start = std::chrono::steady_clock::now();
+  const auto reply = register_client({{"redirect_uris", {"https://client.example/callback"}}});
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(200));
+  EXPECT_EQ(reply.status, 201) << reply.text;
+}
 
 TEST_F(ClientRegistrationTest, RegistersAConfidentialClient) {
   const auto before = idp_.clock().unix_seconds();

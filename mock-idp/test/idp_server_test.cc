@@ -97,6 +97,27 @@ TEST(IdpServerTest, FaultForOneClientReturnsItsAadstsError) {
   EXPECT_EQ(journal.body["entries"].size(), 1u) << journal.text;
 }
 
+// A client that authenticates with HTTP Basic names itself only there: the rule still fires.
+TEST(IdpServerTest, FaultForOneClientFiresWhenItAuthenticatesWithHttpBasic) {
+  IdpInstance idp({.fixtures = testing::test_fixtures()});
+  const auto foundry = idp.client("foundry");
+  add_fault(idp,
+            {{"match", {{"endpoint", "token"}, {"client_id", foundry["client_id"]}}},
+             {"action", {{"status", 400}, {"error", "invalid_grant"}, {"code", "AADSTS50173"}}}});
+  http::Headers headers;
+  headers.set("Authorization",
+              testing::basic_credentials(foundry["client_id"].get<std::string>(),
+                                         foundry["client_secret"].get<std::string>()));
+  const auto reply =
+      idp.post_form(idp.endpoint_path("contoso"),
+                    {{"grant_type", "client_credentials"}, {"scope", mcp_api_scope(idp)}}, headers);
+  expect_aad_error(reply, 400, "invalid_grant", 50173);
+  EXPECT_EQ(daemon(idp).status, 200);
+  const auto journal = idp.get("/_admin/journal?kind=token&outcome=fault&client_id=" +
+                               foundry["client_id"].get<std::string>());
+  EXPECT_EQ(journal.body["entries"].size(), 1u) << journal.text;
+}
+
 TEST(IdpServerTest, FaultAnswers429WithRetryAfter) {
   IdpInstance idp;
   add_fault(idp, {{"match", {{"endpoint", "token"}, {"grant_type", "client_credentials"}}},

@@ -261,6 +261,23 @@ TEST_F(AgentOnBehalfOfTest, AgentIdentityActsForAliceWithAgentFacets) {
   EXPECT_FALSE(claims.contains("roles"));
 }
 
+TEST_F(AgentOnBehalfOfTest, AgentRefreshesItsOboTokenForAliceWithT1) {
+  auto first = agent_obo("agent-one", alice_blueprint_token(), mcp_default() + " offline_access");
+  ASSERT_EQ(first.status, 200) << first.body.dump();
+  auto reply = testing::agent_refresh(idp_, "agent-one", first.body["refresh_token"],
+                                      testing::t1_for(idp_, "agent-one"),
+                                      testing::mcp_api_uri(idp_) + "/Tools.Read");
+  ASSERT_EQ(reply.status, 200) << reply.body.dump();
+  EXPECT_TRUE(reply.body["refresh_token"].is_string());
+  const auto claims = claims_of(reply.body["access_token"]);
+  EXPECT_EQ(claims["oid"], alice_.oid);
+  EXPECT_EQ(claims["azp"], d_.identity_named("agent-one")->client_id);
+  EXPECT_EQ(claims["scp"], "Tools.Read");
+  EXPECT_EQ(claims["xms_sub_fct"], "2 3");
+  EXPECT_EQ(claims["xms_par_app_azp"], blueprint_.client_id);
+  EXPECT_FALSE(claims.contains("roles"));
+}
+
 TEST_F(AgentOnBehalfOfTest, AgentOboWithTokenForTheAgentInsteadOfItsBlueprintIsRefusedWith500131) {
   auto request = alice_token_for(d_.identity_named("agent-one")->client_id, nullptr);
   request.version = 2;

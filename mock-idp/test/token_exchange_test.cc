@@ -16,7 +16,7 @@ using testing::claims_of;
 constexpr std::string_view kAccessTokenType = "urn:ietf:params:oauth:token-type:access_token";
 
 // The default world plus a fabrikam gateway that receives carol's tokens and exchanges them for
-// the Fabrikam MCP server (admin consent), and the token exchange grant for Foundry in contoso.
+// the Fabrikam MCP server (admin consent), and a fabrikam client without the grant.
 nlohmann::json exchange_world() {
   auto world = testing::default_world_document();
   world["applications"].push_back(
@@ -29,12 +29,17 @@ nlohmann::json exchange_world() {
        {"identifier_uris", {"api://fabrikam-gateway"}},
        {"scopes", {{{"value", "access"}}}},
        {"app_permissions", {{"fabrikam-mcp", {"Tools.All"}}}}});
+  world["applications"].push_back({{"name", "fabrikam-worker"},
+                                   {"client_id", "e2c0a314-3333-4c4d-8e5f-6a7b8c9daebf"},
+                                   {"object_id", "f3d1b425-4444-4d5e-9f60-7b8c9daebfc0"},
+                                   {"tenant", "fabrikam"},
+                                   {"secrets", {{{"value", "fabrikam-worker-secret-0123456789"}}}},
+                                   {"grants", {"client_credentials"}}});
   world["consents"].push_back({{"client", "fabrikam-gateway"},
                                {"resource", "fabrikam-mcp"},
                                {"scopes", {"mcp.tools"}},
                                {"tenant", "fabrikam"}});
   for (auto& app : world["applications"]) {
-    if (app["name"] == "foundry") app["grants"].push_back(std::string(kGrantTokenExchange));
     if (app["name"] == "fabrikam-mcp") app["app_roles"] = {{{"value", "Tools.All"}}};
   }
   return world;
@@ -148,8 +153,11 @@ TEST_F(TokenExchangeTest, AppOnlySubjectKeepsItsSubjectAndGetsItsOwnRoles) {
   EXPECT_FALSE(reply.body.contains("scope"));
 }
 
+// The tenant has no such grant, whoever asks: 82001 comes before the client's own `grants`
+// check (Foundry's lack the grant, which used to hide 82001 behind 700054).
 TEST_F(TokenExchangeTest, TokenExchangeInEntraProfileTenantIsRefusedWith82001) {
   const auto& foundry = *d_.application_named("foundry");
+  ASSERT_FALSE(foundry.allows_grant(kGrantTokenExchange));
   auto reply =
       exchange({{"subject_token", carol_token()},
                 {"subject_token_type", std::string(kAccessTokenType)},
@@ -158,6 +166,27 @@ TEST_F(TokenExchangeTest, TokenExchangeInEntraProfileTenantIsRefusedWith82001) {
   EXPECT_EQ(reply.status, 400);
   EXPECT_EQ(reply.body["error"], "unsupported_grant_type");
   EXPECT_EQ(aadsts(reply), 82001);
+}
+
+TEST_F(TokenExchangeTest, TokenExchangeInEntraProfileTenantIsRefusedWith82001BeforeClientAuth) {
+  auto reply = idp_.post_form(idp_.token_url("contoso"),
+                              {{"grant_type", std::string(kGrantTokenExchange)},
+                               {"client_id", d_.application_named("foundry")->client_id},
+                               {"client_secret", "wrong-secret"},
+                               {"subject_token", carol_token()},
+                               {"subject_token_type", std::string(kAccessTokenType)}});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(aadsts(reply), 82001);
+}
+
+TEST_F(TokenExchangeTest, ClientWithoutTheGrantInMcpProfileTenantIsRefusedWith700054) {
+  auto reply = exchange({{"subject_token", carol_token()},
+                         {"subject_token_type", std::string(kAccessTokenType)},
+                         {"resource", mcp_url_}},
+                        d_.application_named("fabrikam-worker"));
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(reply.body["error"], "unauthorized_client");
+  EXPECT_EQ(aadsts(reply), 700054);
 }
 
 TEST_F(TokenExchangeTest, ForgedSubjectTokenIsInvalidGrant) {

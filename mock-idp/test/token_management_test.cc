@@ -214,6 +214,58 @@ TEST_F(TokenManagementTest, HttpBasicAuthenticationIsAccepted) {
   EXPECT_EQ(reply.body["active"], true);
 }
 
+// Faults: a rule selects an endpoint and a client, named in the body or as the HTTP Basic user.
+TEST_F(TokenManagementTest, FaultForOneClientAtRevocationFiresForItsHttpBasicRequest) {
+  auto added = idp().send_json(
+      http::Method::post, "/_admin/faults",
+      {{"id", "revoke-daemon"},
+       {"match", {{"endpoint", "revoke"}, {"client_id", daemon().client_id}}},
+       {"action", {{"status", 503}, {"error", "temporarily_unavailable"}, {"code", "AADSTS50196"}}},
+       {"count", 1}});
+  ASSERT_EQ(added.status, 201) << added.text;
+  // Another client and another endpoint are untouched.
+  EXPECT_EQ(revoke(api(), "not-a-token").status, 200);
+  EXPECT_TRUE(active(daemon(), daemon_token()));
+
+  http::Headers headers;
+  headers.set("Authorization", basic_credentials(daemon().client_id, daemon().secret));
+  const auto token = daemon_token();
+  auto reply =
+      idp().post_form(idp().endpoint_path("fabrikam", "revoke"), {{"token", token}}, headers);
+  expect_aad_error(reply, 503, "temporarily_unavailable", 50196);
+  EXPECT_TRUE(active(daemon(), token)) << "the faulted revocation must not revoke";
+  // count 1: the next request is served.
+  reply = idp().post_form(idp().endpoint_path("fabrikam", "revoke"), {{"token", token}}, headers);
+  EXPECT_EQ(reply.status, 200) << reply.text;
+  EXPECT_FALSE(active(daemon(), token));
+
+  const auto journal = idp().get("/_admin/journal?kind=revoke&outcome=fault");
+  ASSERT_EQ(journal.body["entries"].size(), 1u) << journal.text;
+  EXPECT_EQ(journal.body["entries"][0]["client_id"], daemon().client_id);
+  EXPECT_EQ(idp().send_json(http::Method::delete_, "/_admin/faults/revoke-daemon").status, 200);
+}
+
+TEST_F(TokenManagementTest, FaultAtIntrospectionCanDropTheConnection) {
+  auto added = idp().send_json(
+      http::Method::post, "/_admin/faults",
+      {{"match", {{"endpoint", "introspect"}}}, {"action", {{"drop", true}}}, {"count", 1}});
+  ASSERT_EQ(added.status, 201) << added.text;
+  EXPECT_THROW(introspect(daemon(), daemon_token()), std::runtime_error);
+  EXPECT_TRUE(active(daemon(), daemon_token()));
+}
+
+TEST_F(TokenManagementTest, FaultAtIntrospectionAnswersItsStatusInTheEntraShape) {
+  auto added = idp().send_json(
+      http::Method::post, "/_admin/faults",
+      {{"match", {{"endpoint", "introspect"}, {"client_id", api().client_id}}},
+       {"action", {{"status", 401}, {"error", "invalid_client"}, {"code", "AADSTS7000222"}}},
+       {"count", 1}});
+  ASSERT_EQ(added.status, 201) << added.text;
+  EXPECT_TRUE(active(daemon(), daemon_token()));
+  expect_aad_error(introspect(api(), daemon_token()), 401, "invalid_client", 7000222);
+  EXPECT_TRUE(active(api(), daemon_token()));
+}
+
 TEST_F(TokenManagementTest, ClientOfAnotherTenantIsRejected) {
   const auto foundry = idp().client("foundry");
   expect_aad_error(introspect({foundry["client_id"], foundry["client_secret"]}, daemon_token()),

@@ -38,6 +38,13 @@ class UserFicTest : public ::testing::Test {
     for (const auto& [name, value] : user.items()) form.add(name, value);
     return idp_.post_form(idp_.token_url("contoso"), form);
   }
+  // agent-one signed in as its agent user with offline_access: the reply with a refresh token.
+  testing::Reply agent_user_tokens() {
+    auto reply = user_fic("agent-one", t2_for("agent-one"), {{"username", agent_user_.username}},
+                          testing::mcp_api_uri(idp_) + "/.default offline_access");
+    EXPECT_EQ(reply.status, 200) << reply.body.dump();
+    return reply;
+  }
 };
 
 TEST_F(UserFicTest, AgentSignsInAsItsAgentUserFromBlueprintSecretThroughT1AndT2) {
@@ -61,6 +68,71 @@ TEST_F(UserFicTest, AgentSignsInAsItsAgentUserFromBlueprintSecretThroughT1AndT2)
       {.kind = "token", .where = {{"grant_type", "user_fic"}, {"outcome", "issued"}}});
   ASSERT_EQ(journal.size(), 1u);
   EXPECT_EQ(journal[0].fields["user"], "agent-one-user");
+}
+
+// Entra documents the refresh_token grant for agent identities; a user_fic family is
+// refreshed with T1 and keeps the agent user as subject.
+TEST_F(UserFicTest, AgentRefreshesItsAgentUserTokenWithT1AndKeepsTheAgentUserFacets) {
+  auto first = agent_user_tokens();
+  ASSERT_TRUE(first.body["refresh_token"].is_string());
+  const std::string refresh_token = first.body["refresh_token"];
+
+  auto reply =
+      testing::agent_refresh(idp_, "agent-one", refresh_token, testing::t1_for(idp_, "agent-one"));
+  ASSERT_EQ(reply.status, 200) << reply.body.dump();
+  ASSERT_TRUE(reply.body["refresh_token"].is_string());
+  EXPECT_NE(reply.body["refresh_token"], refresh_token);
+  EXPECT_NE(reply.body["access_token"], first.body["access_token"]);
+  const auto claims = claims_of(reply.body["access_token"]);
+  EXPECT_EQ(claims["oid"], agent_user_.oid);
+  EXPECT_EQ(claims["idtyp"], "user");
+  EXPECT_EQ(claims["azp"], d_.identity_named("agent-one")->client_id);
+  EXPECT_EQ(claims["azpacr"], "2");
+  EXPECT_EQ(claims["scp"], "Tools.Read Tools.Invoke");
+  EXPECT_EQ(claims["xms_act_fct"], "3 9 11");
+  EXPECT_EQ(claims["xms_sub_fct"], "3 13");
+  EXPECT_EQ(claims["xms_par_app_azp"], d_.identity_named("agent-blueprint")->client_id);
+  EXPECT_NE(claims["uti"], claims_of(first.body["access_token"])["uti"]);
+
+  // The new token continues the family the user_fic grant started.
+  auto journal = idp_.server().provider().journal().query(
+      {.kind = "token", .where = {{"grant_type", "refresh_token"}, {"outcome", "issued"}}});
+  ASSERT_EQ(journal.size(), 1u);
+  EXPECT_EQ(journal[0].fields["agent_subject"], "agent_user");
+  EXPECT_EQ(journal[0].fields["family"], journal[0].fields["rt_family"]);
+  EXPECT_EQ(journal[0].fields["user"], "agent-one-user");
+}
+
+TEST_F(UserFicTest, SiblingAgentRedeemingAnotherAgentsRefreshTokenIsRefusedWith70000) {
+  auto first = agent_user_tokens();
+  ASSERT_TRUE(first.body["refresh_token"].is_string());
+  auto reply = testing::agent_refresh(idp_, "agent-two", first.body["refresh_token"],
+                                      testing::t1_for(idp_, "agent-two"));
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(reply.body["error"], "invalid_grant");
+  EXPECT_EQ(aadsts(reply), 70000);
+}
+
+TEST_F(UserFicTest, AgentRefreshWithoutT1IsRefusedWith7000218) {
+  auto first = agent_user_tokens();
+  ASSERT_TRUE(first.body["refresh_token"].is_string());
+  auto reply = idp_.post_form(idp_.token_url("contoso"),
+                              {{"grant_type", "refresh_token"},
+                               {"client_id", d_.identity_named("agent-one")->client_id},
+                               {"refresh_token", first.body["refresh_token"]}});
+  EXPECT_EQ(reply.status, 401);
+  EXPECT_EQ(reply.body["error"], "invalid_client");
+  EXPECT_EQ(aadsts(reply), 7000218);
+}
+
+TEST_F(UserFicTest, AgentRefreshWithAnotherAgentsT1IsRefusedWith700211) {
+  auto first = agent_user_tokens();
+  ASSERT_TRUE(first.body["refresh_token"].is_string());
+  auto reply = testing::agent_refresh(idp_, "agent-one", first.body["refresh_token"],
+                                      testing::t1_for(idp_, "agent-two"));
+  EXPECT_EQ(reply.status, 401) << reply.body.dump();
+  EXPECT_EQ(reply.body["error"], "invalid_client");
+  EXPECT_EQ(aadsts(reply), 700211);
 }
 
 TEST_F(UserFicTest, AgentUserMayBeNamedByObjectId) {

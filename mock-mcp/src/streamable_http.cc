@@ -184,18 +184,21 @@ void Mount::journal(const http::Request& request, const AuthDecision& auth, int 
   for (const auto& [name, value] : request.headers.fields()) {
     if (!http::iequals(name, kSessionHeader)) headers[name] = value;
   }
-  nlohmann::json fields = {{"mount", config_.name},
-                           {"http_method", request.method_name},
-                           {"status", status},
-                           {"auth", to_string(config_.auth.kind)},
-                           {"outcome", auth.allowed ? "allowed" : "denied"},
-                           {"reason", auth.reason},
-                           {"principal", auth.principal.to_json()},
-                           {"headers", headers}};
+  // Built member by member and moved in: an initializer list would copy every member (the
+  // headers object included) once more, on every request.
+  nlohmann::json fields = nlohmann::json::object();
+  fields["mount"] = config_.name;
+  fields["http_method"] = request.method_name;
+  fields["status"] = status;
+  fields["auth"] = to_string(config_.auth.kind);
+  fields["outcome"] = auth.allowed ? "allowed" : "denied";
+  fields["reason"] = auth.reason;
+  fields["principal"] = auth.principal.to_json();
+  fields["headers"] = std::move(headers);
   if (auto session = request.headers.get(kSessionHeader))
     fields["session"] = jose::short_hash(*session);
   for (const auto& [key, value] : extra.items()) fields[key] = value;
-  context_->journal->record("mcp", fields);
+  context_->journal->record("mcp", std::move(fields));
 }
 
 awaitable<http::Response> Mount::handle(http::Request& request) {
@@ -219,6 +222,8 @@ awaitable<http::Response> Mount::handle(http::Request& request) {
     if (request.method == http::Method::post) {
       auto peek = jsonrpc::parse_message(request.body, {.allow_batch = true});
       extra["rpc"] = rpc_methods(peek, &tool);
+      // A faulted request's journal entry names its tool too, as a served one does.
+      if (!tool.empty()) extra["tool"] = tool;
     }
     std::map<std::string, std::string> fault_context = {
         {"endpoint", "mcp"},

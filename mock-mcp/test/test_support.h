@@ -20,24 +20,14 @@
 #include "toolauth/jose/forge.h"
 #include "toolauth/jose/jwks.h"
 #include "toolauth/mcp/mcp_server.h"
+#include "toolauth/testing/run_sync.h"
 
 namespace toolauth::mcp::testing {
 
 namespace net = boost::asio;
 
-// Runs `task` on a fresh io_context in this thread and returns its result.
-template <class T>
-T run_sync(std::function<net::awaitable<T>()> task) {
-  net::io_context io;
-  std::optional<T> result;
-  std::exception_ptr failure;
-  net::co_spawn(
-      io, [&]() -> net::awaitable<void> { result.emplace(co_await task()); },
-      [&](std::exception_ptr e) { failure = e; });
-  io.run();
-  if (failure) std::rethrow_exception(failure);
-  return std::move(*result);
-}
+// The shared one (tests/support): callers here name it testing::run_sync.
+using toolauth::testing::run_sync;
 
 // An io_context on a background thread; `run_on` executes a function there and waits.
 class IoThread {

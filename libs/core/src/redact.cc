@@ -7,14 +7,12 @@
 namespace toolauth::core {
 namespace {
 
-std::string normalise(std::string_view name) {
-  std::string out(name);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (c == '-') c = '_';
-  }
-  return out;
-}
+// ASCII only, without the locale lookup of std::tolower: this runs for every character of
+// every journalled string.
+char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Names up to this length are normalised on the stack; longer ones in a string.
+constexpr std::size_t kShortName = 64;
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -44,7 +42,7 @@ std::size_t jwt_length_at(std::string_view text, std::size_t pos) {
 bool starts_with_icase(std::string_view text, std::size_t pos, std::string_view word) {
   if (text.size() - pos < word.size()) return false;
   for (std::size_t i = 0; i < word.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[pos + i])) != word[i]) return false;
+    if (lower_ascii(text[pos + i]) != word[i]) return false;
   }
   return true;
 }
@@ -60,10 +58,43 @@ std::string_view parameter_name_before(std::string_view text, std::size_t eq) {
   return text.substr(begin, eq - begin);
 }
 
+// Whether redact_text could change `text`: it holds a JWT start, a Bearer/Basic scheme, or a
+// `name=` / `name:` whose name is sensitive. Most journalled strings (URLs, hosts, media
+// types, methods) hold none of them and are passed over in one cheap scan.
+bool may_hold_secret(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '=' || c == ':') {
+      const auto name = parameter_name_before(text, i);
+      if (!name.empty() && is_sensitive_name(name)) return true;
+      continue;
+    }
+    if (c == 'e' && text.substr(i, 3) == "eyJ") return true;
+    if ((c == 'b' || c == 'B') &&
+        (starts_with_icase(text, i, "bearer ") || starts_with_icase(text, i, "basic ")))
+      return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool is_sensitive_name(std::string_view raw_name) {
-  const std::string name = normalise(raw_name);
+  // Normalised into a buffer on the stack: no allocation for the names journals see.
+  char buffer[kShortName];
+  std::string long_name;
+  std::string_view name;
+  if (raw_name.size() <= kShortName) {
+    for (std::size_t i = 0; i < raw_name.size(); ++i) {
+      const char c = lower_ascii(raw_name[i]);
+      buffer[i] = c == '-' ? '_' : c;
+    }
+    name = std::string_view(buffer, raw_name.size());
+  } else {
+    long_name.reserve(raw_name.size());
+    for (char c : raw_name) long_name.push_back(lower_ascii(c) == '-' ? '_' : lower_ascii(c));
+    name = long_name;
+  }
   static constexpr std::array<std::string_view, 8> kExact = {
       "token",           "code", "device_code", "user_code", "code_verifier", "x_identity_header",
       "identity_header", "sig"};
@@ -76,12 +107,13 @@ bool is_sensitive_name(std::string_view raw_name) {
   static constexpr std::array<std::string_view, 4> kContains = {"assertion", "authorization",
                                                                 "cookie", "credential"};
   for (auto part : kContains) {
-    if (name.find(part) != std::string::npos) return true;
+    if (name.find(part) != std::string_view::npos) return true;
   }
   return false;
 }
 
 std::string redact_text(std::string_view text) {
+  if (!may_hold_secret(text)) return std::string(text);
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;
@@ -173,6 +205,7 @@ void redact_json_in_place(nlohmann::json& value) {
       return;
     case nlohmann::json::value_t::string: {
       auto& text = value.get_ref<std::string&>();
+      if (!may_hold_secret(text)) return;
       auto redacted = redact_text(text);
       if (redacted != text) text = std::move(redacted);
       return;

@@ -42,6 +42,23 @@ TEST(RedactTest, SensitiveQueryAndFormParametersAreRemoved) {
   EXPECT_EQ(redact_text("zipcode=123"), "zipcode=123");
 }
 
+// Strings without a secret's shape are passed over by a quick scan; those with one still go
+// through every rule (a name= or name: only counts when the name is sensitive).
+TEST(RedactTest, OnlyTextWithASecretsShapeChanges) {
+  for (const char* plain : {"application/json, text/event-stream", "127.0.0.1:4783",
+                            "https://localhost:4781/tenant/v2.0", "client_id=app&scope=a:b",
+                            "eyJ-not-a-jwt", "bearer", "the basics"}) {
+    EXPECT_EQ(redact_text(plain), plain);
+  }
+  EXPECT_EQ(redact_text("https://localhost:4781/cb?state=1&code=AbC"),
+            "https://localhost:4781/cb?state=1&code=[redacted]");
+  EXPECT_EQ(redact_text("see X-API-Key: tak-123"), "see X-API-Key: [redacted]");
+  EXPECT_EQ(redact_text("BEARER tok-123"), "BEARER [redacted]");
+  nlohmann::json doc = {{"host", "127.0.0.1:4783"}, {"note", std::string("a ") + kJwt}};
+  redact_json_in_place(doc);
+  EXPECT_EQ(doc, (nlohmann::json{{"host", "127.0.0.1:4783"}, {"note", "a [redacted]"}}));
+}
+
 TEST(RedactTest, JsonKeysAndNestedStringsAreRedacted) {
   const nlohmann::json in = {
       {"access_token", kJwt},

@@ -23,22 +23,12 @@
 
 #include "toolauth/http/client.h"
 #include "toolauth/http/server.h"
+#include "toolauth/testing/run_sync.h"
 
 namespace toolauth::http::testing {
 
-// Runs `task` on a fresh io_context in this thread and returns its result.
-template <class T>
-T run_sync(std::function<boost::asio::awaitable<T>()> task) {
-  boost::asio::io_context io;
-  std::optional<T> result;
-  std::exception_ptr failure;
-  boost::asio::co_spawn(
-      io, [&]() -> boost::asio::awaitable<void> { result.emplace(co_await task()); },
-      [&](std::exception_ptr e) { failure = e; });
-  io.run();
-  if (failure) std::rethrow_exception(failure);
-  return std::move(*result);
-}
+// The shared one (tests/support): callers here name it testing::run_sync.
+using toolauth::testing::run_sync;
 
 // A Server on port 0 whose io_context runs on a background thread.
 class ServerThread {

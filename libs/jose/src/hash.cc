@@ -12,6 +12,23 @@
 namespace toolauth::jose {
 namespace {
 
+// The digest implementations, fetched from the default provider once: EVP_sha256() alone
+// makes every EVP_Digest look the algorithm up again (OpenSSL 3 implicit fetch), and a SHA-256
+// runs on every bearer request of mock-mcp (its verified-token cache is keyed by the hash).
+const EVP_MD* fetched(const char* name) {
+  EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
+  if (md == nullptr) throw std::runtime_error(std::string("EVP_MD_fetch failed: ") + name);
+  return md;  // kept for the life of the process
+}
+const EVP_MD* sha256_md() {
+  static const EVP_MD* md = fetched("SHA256");
+  return md;
+}
+const EVP_MD* sha1_md() {
+  static const EVP_MD* md = fetched("SHA1");
+  return md;
+}
+
 std::string digest(const EVP_MD* md, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
@@ -23,9 +40,9 @@ std::string digest(const EVP_MD* md, std::string_view data) {
 
 }  // namespace
 
-std::string sha256(std::string_view data) { return digest(EVP_sha256(), data); }
+std::string sha256(std::string_view data) { return digest(sha256_md(), data); }
 
-std::string sha1(std::string_view data) { return digest(EVP_sha1(), data); }
+std::string sha1(std::string_view data) { return digest(sha1_md(), data); }
 
 std::string sha256_base64url(std::string_view data) { return base64url_encode(sha256(data)); }
 

@@ -9,12 +9,18 @@ namespace toolauth::idp {
 core::Result<ScopeRequest, AadError> delegated_scopes(const TokenContext& context,
                                                       const Tenant& tenant,
                                                       std::optional<std::string>* audience) {
-  const auto scope = context.form.get_or("scope", "");
+  return delegated_scopes(context, tenant, context.form.get_or("scope", ""),
+                          context.form.get_or("resource", ""), audience);
+}
+
+core::Result<ScopeRequest, AadError> delegated_scopes(const TokenContext& context,
+                                                      const Tenant& tenant, std::string_view scope,
+                                                      std::string_view resource,
+                                                      std::optional<std::string>* audience) {
   if (scope.empty()) return aad::missing_parameter("scope");
   const auto& directory = context.idp.directory();
-  TOOLAUTH_ASSIGN_OR_RETURN(
-      auto scopes,
-      resolve_scopes(directory, tenant, scope, context.form.get_or("resource", ""), audience));
+  TOOLAUTH_ASSIGN_OR_RETURN(auto scopes,
+                            resolve_scopes(directory, tenant, scope, resource, audience));
   if (scopes.resource == nullptr) {
     const auto* graph = directory.find_application(kGraphClientId);
     if (graph == nullptr) return aad::invalid_scope(scope);
@@ -78,6 +84,7 @@ GrantResult issue_delegated_token(TokenContext& context, const DelegatedTokenReq
   if (scopes.wants("offline_access")) {
     const auto now = idp.clock().now();
     RefreshToken record;
+    record.family_id = request.family_id;
     record.client_id = client.client_id;
     record.tenant = request.tenant->name;
     record.user = request.user->name;

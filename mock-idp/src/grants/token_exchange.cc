@@ -1,5 +1,6 @@
 // grant_type=urn:ietf:params:oauth:grant-type:token-exchange (RFC 8693), for tenants in the
-// `mcp` profile only: Entra has no such grant and answers AADSTS82001, so `entra` tenants do too.
+// `mcp` profile only: Entra has no such grant and answers AADSTS82001, so `entra` tenants do too
+// (the token endpoint answers that before it looks at the client: token_endpoint.h).
 //
 // Policy (RFC 8693 leaves it to the authorization server):
 //   - subject_token is an access token this IdP issued in this tenant (subject_token_type
@@ -89,8 +90,8 @@ GrantResult token_exchange_grant(TokenContext& context) {
   auto& idp = context.idp;
   const auto& client = context.client;
   const auto& form = context.form;
-  const Tenant& tenant = *context.tenant;  // the policy keeps /common away
-  if (tenant.profile != TenantProfile::mcp) return aad::token_exchange_unsupported();
+  // The grant's policy keeps /common and `entra` tenants (82001) away.
+  const Tenant& tenant = *context.tenant;
 
   const auto subject_token = form.get_or("subject_token", "");
   if (subject_token.empty()) return aad::missing_parameter("subject_token");

@@ -56,4 +56,9 @@ struct ClientAuthRequest {
 core::Result<AuthenticatedClient, AadError> authenticate_client(IdentityProvider& idp,
                                                                 const ClientAuthRequest& input);
 
+// The client id a request names, not yet authenticated: the body's client_id, the HTTP Basic
+// user, or a client assertion's `sub`. For fault selectors and journals before (or whether or
+// not) authentication succeeds; never a reason to trust the client.
+std::string presented_client_id(const http::Request& request, const http::Params& form);
+
 }  // namespace toolauth::idp

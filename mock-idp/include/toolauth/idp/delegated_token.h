@@ -20,12 +20,19 @@ struct DelegatedTokenRequest {
   std::optional<std::string> audience;  // RFC 8707 resource (tenants in the mcp profile)
   nlohmann::json extra_claims = nlohmann::json::object();  // agent facets
   std::string session_id;  // the sign-in session of the token the request came with
+  std::string family_id;   // the refresh token family to continue (a refresh); empty: new
 };
 
 // The request's `scope` (and RFC 8707 `resource`, as the tenant's profile says) for a delegated
 // token. OIDC scopes alone name Microsoft Graph, as in Entra.
 core::Result<ScopeRequest, AadError> delegated_scopes(const TokenContext& context,
                                                       const Tenant& tenant,
+                                                      std::optional<std::string>* audience);
+// The same for a `scope` and `resource` given by the caller (a refresh falls back to the ones
+// its family was issued for).
+core::Result<ScopeRequest, AadError> delegated_scopes(const TokenContext& context,
+                                                      const Tenant& tenant, std::string_view scope,
+                                                      std::string_view resource,
                                                       std::optional<std::string>* audience);
 
 // The permissions on `scopes.resource` that `client` may use for `user`: every consented one
@@ -37,8 +44,9 @@ core::Result<std::vector<std::string>, AadError> consented_permissions(
     const ScopeRequest& scopes);
 
 // Checks consent, mints the token and answers as Entra does (reference §2.4): token_type,
-// scope, expires_in, ext_expires_in, access_token; with offline_access a refresh_token in a new
-// family bound to the user and the client; client_info when the request had client_info=1.
+// scope, expires_in, ext_expires_in, access_token; with offline_access a refresh_token bound to
+// the user and the client, in a new family or in `request.family_id`; client_info when the
+// request had client_info=1.
 GrantResult issue_delegated_token(TokenContext& context, const DelegatedTokenRequest& request);
 
 }  // namespace toolauth::idp

@@ -3,7 +3,11 @@
 // when the fault names an OAuth error or an AADSTS code, a bare status otherwise, 429 with
 // Retry-After, or a dropped connection.
 
+#include <boost/asio/awaitable.hpp>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
 
 #include "toolauth/http/message.h"
 #include "toolauth/idp/identity_provider.h"
@@ -15,5 +19,12 @@ namespace toolauth::idp {
 std::optional<http::Response> fault_response(const IdentityProvider& idp,
                                              const http::Request& request,
                                              const service::FaultAction& action);
+
+// Takes the fault `context` selects ({"endpoint": ..., "client_id": ...}), if any, waits its
+// latency and renders it. Marks the journal `entry` (fault, and for an answer outcome "fault"
+// and status); the caller records it. nullopt: serve the request as usual.
+boost::asio::awaitable<std::optional<http::Response>> injected_fault(
+    IdentityProvider& idp, const http::Request& request,
+    const std::map<std::string, std::string>& context, nlohmann::json& entry);
 
 }  // namespace toolauth::idp

@@ -1,13 +1,23 @@
 #pragma once
 // The token endpoint, /{tenant}/oauth2/v2.0/token (and the v1 /{tenant}/oauth2/token).
-// It checks what every grant shares — tenant, form encoding, repeated parameters, faults,
-// client authentication, whether the client may use the grant — then hands the request to
-// the handler registered for its grant_type. Every outcome is journalled (never a secret).
+// It checks what every grant shares, in this order, then hands the request to the handler
+// registered for its grant_type:
+//   1. tenant (90002), form encoding and repeated parameters;
+//   2. whether the tenant serves the grant at all, whoever asks: unknown grant_type (70003),
+//      an app grant on /common (9001023), a grant Entra lacks in an `entra` tenant (token
+//      exchange: 82001);
+//   3. injected faults;
+//   4. client authentication, then whether this client may use the grant (confidential
+//      only: 7000218; not in its `grants`: 700054).
+// A tenant-wide refusal comes before the client's own: a client whose `grants` lack token
+// exchange still learns that the tenant has no such grant (82001), as in Entra.
+// Every outcome is journalled (never a secret).
 
 #include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "toolauth/core/result.h"
@@ -51,6 +61,8 @@ struct GrantPolicy {
   bool confidential_only = false;
   // The grant may run on /common and /organizations (user grants); app grants may not.
   bool allowed_on_common = true;
+  // Set for grants Entra does not have: the answer in tenants of the `entra` profile.
+  std::optional<AadError> refused_in_entra_profile;
 };
 
 class TokenEndpoint {

@@ -1,0 +1,40 @@
+# Sourced by bench/mcp.sh and bench/mcp_profile.sh: what both need to put a bearer-mount
+# tools/call load on a mock MCP server. Expects $toolauth, $work (a scratch folder) and the
+# array pids (processes to end on exit) to be set.
+
+# wait_for_file FILE [TENTHS]: waits until FILE has content (default 20 s).
+wait_for_file() {
+  for _ in $(seq "${2:-200}"); do [[ -s $1 ]] && return 0; sleep 0.1; done
+  echo "$(basename "$0"): $1 never appeared" >&2
+  exit 1
+}
+# json FILE EXPR: a Python expression over the JSON document d of FILE.
+json() { python3 -c "import json,sys; d=json.load(open('$1')); print($2)"; }
+
+# start_idp: the mock IdP on free ports with its state in $work/state; sets $idp (its URL).
+start_idp() {
+  "$toolauth" idp --port 0 --mi-port 0 --state-dir "$work/state" --ready-file "$work/idp.json" \
+    --log-level warn >/dev/null &
+  pids+=($!)
+  wait_for_file "$work/idp.json"
+  idp=$(json "$work/idp.json" "d['idp']['url']")
+}
+
+# fetch_token: a client_credentials token of the foundry client for the MCP API, the audience
+# of the default world's bearer mount; sets $token. Needs $idp and $ca.
+fetch_token() {
+  local client_id secret api tenant
+  read -r client_id secret api tenant < <(json "$work/idp.json" "' '.join([[c['client_id'],c['client_secret']] for c in d['world']['clients'] if c['name']=='foundry'][0] + [[r['app_id_uri'] for r in d['world']['resources'] if r['name']=='mcp-api'][0], d['world']['tenants'][0]['id']])")
+  token=$(curl -sf --cacert "$ca" "$idp/$tenant/oauth2/v2.0/token" -d grant_type=client_credentials \
+    -d "client_id=$client_id" --data-urlencode "client_secret=$secret" \
+    --data-urlencode "scope=$api/.default" |
+    python3 -c "import json,sys; print(json.load(sys.stdin)['access_token'])")
+}
+
+# initialize_session URL [HEADER]: prints the session id.
+initialize_session() {
+  curl -sf -D "$work/headers" -o /dev/null --cacert "$ca" "$1" -H "content-type: application/json" \
+    -H "accept: application/json, text/event-stream" ${2:+-H "$2"} \
+    -d '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}'
+  tr -d '\r' <"$work/headers" | awk -F': ' 'tolower($1)=="mcp-session-id"{print $2}'
+}
