@@ -7,5 +7,8 @@ namespace toolauth::cli {
 int run_idp(int argc, char** argv);
 int run_mcp(int argc, char** argv);
 int run_emulator(int argc, char** argv);
+int run_up(int argc, char** argv);
+int run_exec(int argc, char** argv);
+int run_validate(int argc, char** argv);
 
 }  // namespace toolauth::cli
