@@ -2,9 +2,12 @@
 // COMMAND sees the client environment and the ready file, and exec exits with its status.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 #include "commands.h"
 #include "toolauth/core/random.h"
@@ -57,6 +60,20 @@ TEST_F(ExecCommandTest, CommandSeesTheEnvironmentAndAPrivateReadyFile) {
 TEST_F(ExecCommandTest, ExitsWithTheCommandsStatusOr128PlusItsSignal) {
   EXPECT_EQ(exec({"--", "/bin/sh", "-c", "exit 7"}), 7);
   EXPECT_EQ(exec({"--log-level", "error", "--", "/bin/sh", "-c", "kill -TERM $$"}), 128 + 15);
+}
+
+TEST_F(ExecCommandTest, SigtermToExecReachesTheCommand) {
+  // The command says it runs through a FIFO (whose open blocks until it does), then waits; a
+  // SIGTERM sent to this process (that is, to exec) must end it. If exec kept the signal, the
+  // command would end on its own after 60 s with status 0.
+  const auto fifo = (dir_ / "started").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto status = std::async(std::launch::async, [&] {
+    return exec({"--", "/bin/sh", "-c", "echo started > '" + fifo + "'; exec sleep 60"});
+  });
+  std::ifstream(fifo).get();
+  ::kill(::getpid(), SIGTERM);
+  EXPECT_EQ(status.get(), 128 + SIGTERM);
 }
 
 TEST_F(ExecCommandTest, MissingCommandIs127) {
