@@ -8,5 +8,8 @@ int run_idp(int argc, char** argv);
 int run_mcp(int argc, char** argv);
 int run_emulator(int argc, char** argv);
 int run_certify(int argc, char** argv);
+int run_up(int argc, char** argv);
+int run_exec(int argc, char** argv);
+int run_validate(int argc, char** argv);
 
 }  // namespace toolauth::cli

@@ -70,17 +70,30 @@ std::map<std::string, std::string> template_values(const cxxopts::ParseResult& a
   return values;
 }
 
-bool announce_ready(nlohmann::json ready, const cxxopts::ParseResult& args) {
+nlohmann::json stamped_ready_document(nlohmann::json ready) {
   ready["toolauth"] = TOOLAUTH_VERSION;
   if (!ready.contains("defects")) ready["defects"] = nlohmann::json::array();
-  if (const auto file = args["ready-file"].as<std::string>(); !file.empty()) {
-    if (auto written = service::write_ready_file(file, ready); !written.ok()) {
+  return ready;
+}
+
+bool announce_ready(nlohmann::json ready, const std::string& ready_file, bool print_world) {
+  ready = stamped_ready_document(std::move(ready));
+  if (!ready_file.empty()) {
+    if (auto written = service::write_ready_file(ready_file, ready); !written.ok()) {
       std::cerr << "toolauth: " << written.error().message() << "\n";
       return false;
     }
   }
-  service::print_ready_line(std::cout, ready);
+  if (print_world) {
+    std::cout << ready.dump() << std::endl;
+  } else {
+    service::print_ready_line(std::cout, ready);
+  }
   return true;
+}
+
+bool announce_ready(nlohmann::json ready, const cxxopts::ParseResult& args) {
+  return announce_ready(std::move(ready), args["ready-file"].as<std::string>(), false);
 }
 
 }  // namespace toolauth::cli

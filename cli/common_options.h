@@ -22,8 +22,13 @@ std::variant<cxxopts::ParseResult, int> parse_arguments(cxxopts::Options& option
 std::optional<core::Logger> make_logger(const cxxopts::ParseResult& args, const core::Clock& clock);
 // {idp_url}, {mcp_url}, {emulator_url}, {emulator_http_url} values given on the command line.
 std::map<std::string, std::string> template_values(const cxxopts::ParseResult& args);
-// Stamps version and defects, writes --ready-file (with secrets, 0600) and prints the ready
-// line (without them). Returns false (after printing why) when the file cannot be written.
+// The ready document as announced: with the "toolauth" version and "defects" stamped in.
+nlohmann::json stamped_ready_document(nlohmann::json ready);
+// Stamps version and defects, writes `ready_file` (if not empty; with secrets, 0600) and
+// prints the ready line: without "world", unless `print_world` (`toolauth up --print-world`).
+// Returns false (after printing why) when the file cannot be written.
+bool announce_ready(nlohmann::json ready, const std::string& ready_file, bool print_world);
+// The same with --ready-file from `args`, never printing the world.
 bool announce_ready(nlohmann::json ready, const cxxopts::ParseResult& args);
 // Mutants (--defect): only hosts every listener of which is loopback qualify.
 bool is_loopback_host(std::string_view host);

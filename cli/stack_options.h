@@ -1,0 +1,16 @@
+#pragma once
+// Options `toolauth up` and `toolauth exec` share: host, fixtures folder, admin key, logging.
+
+#include <cxxopts.hpp>
+
+#include "local_stack.h"
+
+namespace toolauth::cli {
+
+// --host, --fixtures-dir, --admin-key, --log-level (default `default_log_level`),
+// --log-format and --help.
+void add_stack_options(cxxopts::Options& options, const std::string& default_log_level);
+// The stack options those flags set (ports and state folder are the caller's).
+LocalStack::Options stack_options(const cxxopts::ParseResult& args);
+
+}  // namespace toolauth::cli
