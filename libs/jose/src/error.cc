@@ -54,6 +54,8 @@ std::string_view error_message(Errc e) {
       return "invalid argument";
     case Errc::io_error:
       return "I/O error";
+    case Errc::decryption_failed:
+      return "decryption failed";
   }
   return "unknown jose error";
 }

@@ -40,6 +40,9 @@ enum class Errc {
   crypto_error,  // OpenSSL refused an operation that should have worked
   invalid_argument,
   io_error,
+  // Authenticated encryption: wrong key, wrong associated data, or a sealed value that was
+  // changed or cut short. One code for all of them: telling them apart helps only an attacker.
+  decryption_failed,
 };
 
 std::string_view error_domain(Errc);  // "toolauth.jose"
