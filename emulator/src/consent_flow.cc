@@ -3,6 +3,7 @@
 #include "toolauth/core/constant_time.h"
 #include "toolauth/core/random.h"
 #include "toolauth/jose/hash.h"
+#include "toolauth/jose/jwt.h"
 #include "toolauth/oauth/authorization_request.h"
 #include "toolauth/oauth/pkce.h"
 
@@ -179,6 +180,26 @@ net::awaitable<http::Response> ConsentFlow::callback(http::Request& http_request
   if (!tokens.ok()) {
     if (it != requests_.end()) journal(it->second, "failed", {{"error", tokens.error().summary()}});
     co_return refused("The sign-in could not be completed: " + tokens.error().error + ".");
+  }
+  // The user who signed in must be the user the link was made for, wherever the authorization
+  // server tells us: a JWT access token of the user's own tenant (same tid) names its oid.
+  // Otherwise a link sent to someone else would plant their tokens in this user's entry. The
+  // token came from the token endpoint over TLS, not through the browser: its claims are
+  // read, not verified.
+  if (auto decoded = jose::decode_jwt(tokens->access_token); decoded.ok()) {
+    const auto& claims = decoded->payload;
+    const auto tid = claims.contains("tid") && claims["tid"].is_string()
+                         ? claims["tid"].get<std::string>()
+                         : std::string();
+    const auto oid = claims.contains("oid") && claims["oid"].is_string()
+                         ? claims["oid"].get<std::string>()
+                         : std::string();
+    if (tid == subject.tid && !oid.empty() && oid != subject.oid) {
+      if (it != requests_.end()) journal(it->second, "user_mismatch");
+      co_return refused(
+          "You signed in as another user than the one this consent link was made for. Nothing "
+          "was stored.");
+    }
   }
   auto stored = vault_->put(subject.vault_key(), subject.oid,
                             oauth::VaultTokens::from(*tokens, settings.token_url));

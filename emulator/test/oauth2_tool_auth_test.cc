@@ -212,6 +212,51 @@ TEST_F(OAuth2ToolAuthTest, ATamperedOrReplayedStateStoresNothing) {
   EXPECT_EQ(token_requests("authorization_code").size(), 1u);
 }
 
+TEST_F(OAuth2ToolAuthTest, AForgedConsentLinkIsRefused) {
+  auto forged = stack_->send({.method = http::Method::get,
+                              .url = stack_->emulator().url() + "/oauth/consent/oauthreq_0000"});
+  EXPECT_EQ(forged.status, 400);
+  EXPECT_NE(forged.text.find("not known"), std::string::npos);
+}
+
+TEST_F(OAuth2ToolAuthTest, ACallbackWithoutStateIsRefused) {
+  auto reply = stack_->send(
+      {.method = http::Method::get, .url = stack_->emulator().url() + "/oauth/callback?code=x"});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_NE(reply.text.find("no state"), std::string::npos);
+  EXPECT_TRUE(token_requests("authorization_code").empty());
+}
+
+TEST_F(OAuth2ToolAuthTest, AForwardedConsentLinkCannotPlantAnotherUsersTokens) {
+  // Bob's consent link, opened by alice: alice's tokens must never act for bob.
+  const auto bob = stack_->user_token("bob");
+  auto first = run_invoke(bob);
+  const auto link = item(first, "oauth_consent_request")["consent_link"].get<std::string>();
+  auto walk = browse(link, "alice", ConsentDecision::approve);
+  EXPECT_EQ(walk.final_status, 400) << walk.final_body;
+  EXPECT_NE(walk.final_body.find("another user"), std::string::npos);
+  auto again = run_invoke(bob, first.body["id"]);
+  EXPECT_EQ(again.body["status"], "incomplete");
+  EXPECT_TRUE(item(again, "mcp_call").is_null());
+}
+
+TEST_F(OAuth2ToolAuthTest, ConcurrentCallsShareOneRefresh) {
+  set_lifetime(std::chrono::seconds(600));
+  consent_and_continue("alice", alice_);
+  stack_->clock().advance(std::chrono::seconds(301));
+  const auto token = stack_->user_token("alice");
+  HttpReply one, two;
+  std::thread a([&] { one = run_invoke(token); });
+  std::thread b([&] { two = run_invoke(token); });
+  a.join();
+  b.join();
+  EXPECT_EQ(whoami(one)["oid"], stack_->user_oid("alice"));
+  EXPECT_EQ(whoami(two)["oid"], stack_->user_oid("alice"));
+  // One refresh: the second call waited for it instead of sending the refresh token again.
+  EXPECT_EQ(token_requests("refresh_token").size(), 1u);
+  set_lifetime(std::chrono::seconds(3600));
+}
+
 TEST_F(OAuth2ToolAuthTest, ADeclinedConsentFailsTheContinuationThenAsksAgain) {
   auto first = run_invoke(alice_);
   const auto link = item(first, "oauth_consent_request")["consent_link"].get<std::string>();

@@ -17,8 +17,10 @@
 //                                 tampered or replayed state, a failed exchange) is a 400 page
 //                                 and nothing is stored.
 //
-// A consent request is bound to its user and connection when it is issued: whoever follows
-// the link, the tokens land in that user's entry for that connection and nowhere else.
+// A consent request is bound to its user and connection when it is issued: the tokens land in
+// that user's entry for that connection and nowhere else. When the access token is a JWT of
+// the user's own tenant, the user who signed in must be that user (a link forwarded to
+// someone else is refused and stores nothing); other authorization servers cannot tell us.
 // Requests live in memory (a restart forgets links in flight, never stored tokens).
 // Pages are plain HTML that says what happened and never echoes input or a secret; journal
 // kind "consent" records the consent id, stage and the state's short hash only.
