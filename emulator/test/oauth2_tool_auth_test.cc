@@ -294,6 +294,21 @@ TEST_F(OAuth2ToolAuthTest, ConsentIsPerConnectionAndPerProject) {
   EXPECT_EQ(beta.body["status"], "incomplete");
 }
 
+TEST_F(OAuth2ToolAuthTest, ConsentSurvivesARestartSealed) {
+  consent_and_continue("alice", alice_);
+  // At rest the vault holds no readable token.
+  auto exported = stack_->send(
+      {.method = http::Method::get, .url = stack_->emulator().url() + "/_admin/state"});
+  EXPECT_EQ(exported.status, 200);
+  EXPECT_EQ(exported.text.find("eyJ"), std::string::npos);
+
+  stack_->restart_emulator();
+  auto reply = run_invoke(alice_);
+  ASSERT_EQ(reply.status, 200) << reply.text;
+  EXPECT_EQ(reply.body["status"], "completed") << reply.text;
+  EXPECT_EQ(whoami(reply)["oid"], stack_->user_oid("alice"));
+}
+
 TEST_F(OAuth2ToolAuthTest, NearExpiryTheTokenIsRefreshed) {
   set_lifetime(std::chrono::seconds(600));
   auto continued = consent_and_continue("alice", alice_);

@@ -71,17 +71,7 @@ class Stack {
     m.state_dir = dir_;
     m.templates = {{"idp_url", idp_->url()}};
     mcp_ = take(mcp::McpServer::start(io_.get_executor(), clock_, m));
-    EmulatorServerOptions e;
-    e.port = 0;
-    e.http_port = 0;
-    e.state_dir = dir_;  // the same tls/ folder: one CA for all three
-    e.managed_identity_url = idp_->mi_url();
-    e.templates = {{"idp_url", idp_->url()}, {"mcp_url", mcp_->url()}};
-    emulator_ = take(EmulatorServer::start(io_.get_executor(), clock_, e));
-    // The OAuth2 connections' client redirects to this emulator's callback (port 0).
-    idp_->provider().add_redirect_uri(
-        idp_->provider().directory().application_named("connector")->client_id,
-        emulator_->url() + "/oauth/callback");
+    start_emulator();
     ca_file_ = emulator_->ca_file().string();
     thread_ = std::thread([this] { io_.run(); });
   }
@@ -103,6 +93,17 @@ class Stack {
   }
   Stack(const Stack&) = delete;
   Stack& operator=(const Stack&) = delete;
+
+  // Stops the emulator and starts it again on the same state folder (a new port), as a
+  // process restart would.
+  void restart_emulator() {
+    on_server_thread([this] {
+      emulator_->stop();
+      emulator_.reset();
+      start_emulator();
+      return 0;
+    });
+  }
 
   core::SystemClock& clock() { return clock_; }
   EmulatorServer& emulator() { return *emulator_; }
@@ -243,6 +244,19 @@ class Stack {
   }
 
  private:
+  void start_emulator() {
+    EmulatorServerOptions e;
+    e.port = 0;
+    e.http_port = 0;
+    e.state_dir = dir_;  // the same tls/ folder: one CA for all three
+    e.managed_identity_url = idp_->mi_url();
+    e.templates = {{"idp_url", idp_->url()}, {"mcp_url", mcp_->url()}};
+    emulator_ = take(EmulatorServer::start(io_.get_executor(), clock_, e));
+    // The OAuth2 connections' client redirects to this emulator's callback (port 0).
+    idp_->provider().add_redirect_uri(
+        idp_->provider().directory().application_named("connector")->client_id,
+        emulator_->url() + "/oauth/callback");
+  }
   template <class T>
   static std::unique_ptr<T> take(core::Result<std::unique_ptr<T>> started) {
     if (!started.ok()) throw std::runtime_error(started.error().message());
