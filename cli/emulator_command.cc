@@ -19,7 +19,10 @@ int run_emulator(int argc, char** argv) {
       "http-port", "plain-HTTP port (0 picks a free one)",
       cxxopts::value<std::uint16_t>()->default_value("4784"))("no-http", "serve HTTPS only")(
       "ca-file", "CA to trust for outbound HTTPS (default: the state folder's local CA)",
-      cxxopts::value<std::string>()->default_value(""));
+      cxxopts::value<std::string>()->default_value(""))(
+      "mi-url", "managed identity (IMDS) host of the project identities (mock-idp's mi_url)",
+      cxxopts::value<std::string>()->default_value(
+          std::string(emulator::kDefaultManagedIdentityUrl)));
   auto parsed = parse_arguments(options, argc, argv);
   if (auto* code = std::get_if<int>(&parsed)) return *code;
   const auto& args = std::get<cxxopts::ParseResult>(parsed);
@@ -41,6 +44,7 @@ int run_emulator(int argc, char** argv) {
   o.fixtures = args["fixtures"].as<std::string>();
   o.admin_key = args["admin-key"].as<std::string>();
   o.ca_file = args["ca-file"].as<std::string>();
+  o.managed_identity_url = args["mi-url"].as<std::string>();
   o.templates = template_values(args);
   o.logger = *logger;
   auto server = emulator::EmulatorServer::start(io.get_executor(), clock, o);

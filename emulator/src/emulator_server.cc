@@ -3,9 +3,14 @@
 #include "toolauth/core/config.h"
 #include "toolauth/core/json.h"
 #include "toolauth/core/random.h"
+#include "toolauth/emulator/agent_identity_tool_auth.h"
 #include "toolauth/emulator/caller_authenticator.h"
+#include "toolauth/emulator/consent_flow.h"
 #include "toolauth/emulator/data_plane.h"
 #include "toolauth/emulator/emulator_state.h"
+#include "toolauth/emulator/managed_identity_tool_auth.h"
+#include "toolauth/emulator/oauth2_tool_auth.h"
+#include "toolauth/emulator/on_behalf_of_tool_auth.h"
 #include "toolauth/emulator/response_engine.h"
 #include "toolauth/http/router.h"
 #include "toolauth/http/server.h"
@@ -26,6 +31,11 @@ struct EmulatorServer::Impl {
   service::FaultInjector faults;
   EmulatorWorld world;
   std::unique_ptr<http::Client> client;
+  std::unique_ptr<oauth::TokenEndpointClient> token_client;
+  std::unique_ptr<oauth::ManagedIdentityClient> managed_identity;
+  std::unique_ptr<oauth::TokenCache> token_cache;
+  std::unique_ptr<oauth::TokenVault> vault;
+  std::unique_ptr<ConsentFlow> consents;
   ToolAuthRegistry tool_auth;
   std::unique_ptr<CallerAuthenticator> callers;
   std::unique_ptr<ResponseEngine> engine;
@@ -50,8 +60,39 @@ struct EmulatorServer::Impl {
 
   core::Result<void> reset() {
     TOOLAUTH_RETURN_IF_ERROR(state->seed(world, clock->unix_seconds()));
+    if (token_cache) token_cache->clear();
+    if (consents) consents->clear();
+    if (vault) {
+      TOOLAUTH_ASSIGN_OR_RETURN(auto entries, vault->list());
+      for (const auto& entry : entries) TOOLAUTH_RETURN_IF_ERROR(vault->revoke(entry.key));
+    }
     journal.clear();
     faults.clear();
+    return {};
+  }
+
+  // The token-based auth types: the Entra ones (managed identity, agent identity, OBO) and
+  // OAuth2 identity passthrough with its vault (key: TOOLAUTH_VAULT_KEY, else
+  // <state dir>/vault.key, else in memory) and consent routes.
+  core::Result<void> install_token_auth(const std::string& idp_url,
+                                        const std::filesystem::path& state_dir) {
+    const auto logger = options.logger.with_component("emulator");
+    token_client = std::make_unique<oauth::TokenEndpointClient>(*client, *clock, logger);
+    managed_identity = std::make_unique<oauth::ManagedIdentityClient>(
+        *client, *clock, oauth::ManagedIdentityEndpoint::imds(options.managed_identity_url),
+        logger);
+    token_cache = std::make_unique<oauth::TokenCache>(*clock);
+    tool_auth.install(std::make_unique<ManagedIdentityToolAuth>(*managed_identity, *token_cache));
+    tool_auth.install(
+        std::make_unique<AgentIdentityToolAuth>(*token_client, *token_cache, idp_url));
+    tool_auth.install(
+        std::make_unique<OnBehalfOfToolAuth>(*token_client, *token_cache, world.client, idp_url));
+
+    TOOLAUTH_ASSIGN_OR_RETURN(auto key, oauth::VaultKey::load_from_environment(state_dir));
+    TOOLAUTH_ASSIGN_OR_RETURN(vault, oauth::TokenVault::open(*store, std::move(key), *clock));
+    consents = std::make_unique<ConsentFlow>(*state, *token_client, *vault, journal, *clock, url);
+    consents->mount(router);
+    tool_auth.install(std::make_unique<OAuth2ToolAuth>(*consents, *vault, *token_client));
     return {};
   }
 
@@ -137,6 +178,8 @@ core::Result<std::unique_ptr<EmulatorServer>> EmulatorServer::start(
   impl->client = std::make_unique<http::Client>(
       executor,
       http::ClientOptions{.ca_file = o.ca_file.empty() ? impl->tls->ca_file.string() : o.ca_file});
+  TOOLAUTH_RETURN_IF_ERROR(impl->install_token_auth(
+      templates.at("idp_url"), o.state_dir.empty() ? std::filesystem::path() : state_dir));
   impl->callers = std::make_unique<CallerAuthenticator>(impl->world, *impl->client, clock);
   impl->engine = std::make_unique<ResponseEngine>(*impl->state, impl->tool_auth, *impl->client,
                                                   impl->journal, clock);

@@ -77,13 +77,18 @@ struct ResponseEngine::Run {
     c.connection = server.connection ? &*server.connection : nullptr;
     c.agent = request.agent.name;
     c.agent_version = std::to_string(request.agent.version);
-    if (request.project_config) c.identities = request.project_config->identities;
-    if (auto own = request.agent.metadata.find("agent_identity_client_id");
-        own != request.agent.metadata.end() && own->is_string()) {
-      c.identities.agent_identity_client_id = own->get<std::string>();
+    if (request.project_config) {
+      c.identities = request.project_config->identities;
+      // An agent's own identity is bound to its name by the fixtures, never by anything a
+      // caller can write (an agent version's metadata), so no agent can act as another.
+      for (const auto& fixture : request.project_config->agents) {
+        if (fixture.name == request.agent.name && !fixture.agent_identity_client_id.empty())
+          c.identities.agent_identity_client_id = fixture.agent_identity_client_id;
+      }
     }
     c.caller = {request.caller.tid, request.caller.oid, request.caller.token};
     c.response_id = response["id"].get<std::string>();
+    if (request.previous) c.previous_response_id = request.previous->id;
     return c;
   }
 
@@ -98,14 +103,14 @@ struct ResponseEngine::Run {
     engine.journal_->record(kind, std::move(fields));
   }
 
-  // Connection, credentials and an initialised MCP session for `server`, once.
+  // Connection, credentials and an initialised MCP session for `server`, once. A 401 at
+  // initialize tells the connection's ToolAuth (refused: it drops a cached token, or refreshes)
+  // and the session is tried once more with what authorize() gives then.
   boost::asio::awaitable<void> prepare(ServerSlot& server) {
     if (server.prepared) co_return;
     server.prepared = true;
     const auto& spec = *server.spec;
     std::string url = spec.server_url;
-    http::Headers headers;
-    for (const auto& [name, value] : spec.headers) headers.set(name, value);
     if (!spec.connection.empty()) {
       auto found = engine.state_->connection(request.project, spec.connection);
       if (!found.ok() || !found->has_value()) {
@@ -114,26 +119,41 @@ struct ResponseEngine::Run {
       }
       server.connection = std::move(**found);
       url = server.connection->target;  // the connection's endpoint wins over server_url
-      auto outcome = co_await engine.auth_->for_type(server.connection->auth_type)
-                         .authorize(call_context(server));
-      if (auto* failure = std::get_if<ToolAuthFailure>(&outcome)) {
-        server.error = failure->message;
-        journal("tool_auth", server, {{"outcome", "failed"}, {"code", failure->code}});
-        co_return;
-      }
-      if (auto* consent = std::get_if<ConsentRequired>(&outcome)) {
-        server.consent = *consent;
-        journal("tool_auth", server, {{"outcome", "consent"}, {"source", "consent"}});
-        co_return;
-      }
-      auto& credentials = std::get<ToolCredentials>(outcome);
-      journal("tool_auth", server, {{"outcome", "credentials"}, {"source", credentials.source}});
-      // Credentials last: an agent's headers never replace a connection's key.
-      for (const auto& [name, value] : credentials.headers.fields()) headers.set(name, value);
     }
-    server.client = std::make_unique<McpClient>(*engine.client_, url, std::move(headers));
-    if (auto ready = co_await server.client->initialize(); !ready.ok())
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      http::Headers headers;
+      for (const auto& [name, value] : spec.headers) headers.set(name, value);
+      if (server.connection) {
+        auto& auth = engine.auth_->for_type(server.connection->auth_type);
+        auto outcome = co_await auth.authorize(call_context(server));
+        if (auto* failure = std::get_if<ToolAuthFailure>(&outcome)) {
+          server.error = failure->message;
+          journal("tool_auth", server, {{"outcome", "failed"}, {"code", failure->code}});
+          co_return;
+        }
+        if (auto* consent = std::get_if<ConsentRequired>(&outcome)) {
+          server.consent = *consent;
+          journal("tool_auth", server, {{"outcome", "consent"}, {"source", "consent"}});
+          co_return;
+        }
+        auto& credentials = std::get<ToolCredentials>(outcome);
+        journal("tool_auth", server, {{"outcome", "credentials"}, {"source", credentials.source}});
+        // Credentials last: an agent's headers never replace a connection's key.
+        for (const auto& [name, value] : credentials.headers.fields()) headers.set(name, value);
+      }
+      server.client = std::make_unique<McpClient>(*engine.client_, url, std::move(headers));
+      auto ready = co_await server.client->initialize();
+      if (ready.ok()) {
+        server.error.reset();
+        co_return;
+      }
       server.error = ready.error().describe();
+      const bool refused =
+          ready.error().kind == McpError::Kind::unauthorized && ready.error().status == 401;
+      if (!refused || !server.connection) co_return;
+      journal("tool_auth", server, {{"outcome", "refused"}, {"status", 401}});
+      co_await engine.auth_->for_type(server.connection->auth_type).refused(call_context(server));
+    }
   }
 
   boost::asio::awaitable<void> list(ServerSlot& server) {

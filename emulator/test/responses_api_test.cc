@@ -134,26 +134,6 @@ TEST_F(ResponsesApiTest, TheConnectionsEndpointWinsOverServerUrlAndAgentHeaders)
   }
 }
 
-TEST_F(ResponsesApiTest, TokenAuthTypesFailVisiblyUntilWired) {
-  for (const auto& [agent_name, label, type] :
-       std::vector<std::tuple<std::string, std::string, std::string>>{
-           {"project-mi-agent", "project-mi", "ProjectManagedIdentity"},
-           {"agent-identity-agent", "agent-identity", "AgenticIdentityToken"},
-           {"oauth-invoke-agent", "oauth-invoke", "OAuth2"},
-           {"user-entra-agent", "user-entra", "UserEntraToken"}}) {
-    auto reply = create(
-        {{"agent", agent(agent_name)}, {"input", "x"}, {"tool_choice", choose(label, "whoami")}});
-    ASSERT_EQ(reply.status, 200) << reply.text;
-    const auto expected = "the auth type " + type + " is not available in this build";
-    EXPECT_EQ(item(reply, "mcp_list_tools")["error"], expected);
-    auto call = item(reply, "mcp_call");
-    EXPECT_EQ(call["status"], "failed");
-    EXPECT_EQ(call["error"], expected);
-    EXPECT_EQ(call["output"], nullptr);
-  }
-  EXPECT_TRUE(stack_->mcp_journal().empty());  // nothing was sent without credentials
-}
-
 TEST_F(ResponsesApiTest, ArgumentsComeFromTheInput) {
   auto reply = create({{"agent", agent("open-agent")}, {"input", "echo {\"message\": \"hello\"}"}});
   ASSERT_EQ(reply.status, 200) << reply.text;

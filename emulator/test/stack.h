@@ -71,12 +71,7 @@ class Stack {
     m.state_dir = dir_;
     m.templates = {{"idp_url", idp_->url()}};
     mcp_ = take(mcp::McpServer::start(io_.get_executor(), clock_, m));
-    EmulatorServerOptions e;
-    e.port = 0;
-    e.http_port = 0;
-    e.state_dir = dir_;  // the same tls/ folder: one CA for all three
-    e.templates = {{"idp_url", idp_->url()}, {"mcp_url", mcp_->url()}};
-    emulator_ = take(EmulatorServer::start(io_.get_executor(), clock_, e));
+    start_emulator();
     ca_file_ = emulator_->ca_file().string();
     thread_ = std::thread([this] { io_.run(); });
   }
@@ -98,6 +93,17 @@ class Stack {
   }
   Stack(const Stack&) = delete;
   Stack& operator=(const Stack&) = delete;
+
+  // Stops the emulator and starts it again on the same state folder (a new port), as a
+  // process restart would.
+  void restart_emulator() {
+    on_server_thread([this] {
+      emulator_->stop();
+      emulator_.reset();
+      start_emulator();
+      return 0;
+    });
+  }
 
   core::SystemClock& clock() { return clock_; }
   EmulatorServer& emulator() { return *emulator_; }
@@ -198,6 +204,39 @@ class Stack {
         {.method = http::Method::get, .url = mcp_->url() + "/_admin/journal?kind=mcp" + query});
     return reply.body["entries"];
   }
+  // Journal entries of `kind` on mock-idp's admin plane ("token", "managed_identity", ...).
+  nlohmann::json idp_journal(const std::string& kind) const {
+    auto reply =
+        send({.method = http::Method::get, .url = idp_->url() + "/_admin/journal?kind=" + kind});
+    return reply.body["entries"];
+  }
+  // Empties the journals of all three servers.
+  void clear_journals() const {
+    for (const auto& url : {idp_->url(), mcp_->url(), emulator_->url()})
+      send({.method = http::Method::delete_, .url = url + "/_admin/journal"});
+  }
+  // A fault rule on mock-mcp's or mock-idp's admin plane (service/faults.h).
+  void mcp_fault(const nlohmann::json& rule) const { add_fault(mcp_->url(), rule); }
+  void idp_fault(const nlohmann::json& rule) const { add_fault(idp_->url(), rule); }
+  void add_fault(const std::string& server_url, const nlohmann::json& rule) const {
+    http::ClientRequest request{
+        .method = http::Method::post, .url = server_url + "/_admin/faults", .body = rule.dump()};
+    request.headers.set("Content-Type", "application/json");
+    auto reply = send(std::move(request));
+    if (reply.status != 201) throw std::runtime_error("fault refused: " + reply.text);
+  }
+  // The object id of a fixture identity or user at mock-idp.
+  std::string identity_oid(const std::string& name) {
+    return on_server_thread(
+        [&] { return idp_->provider().directory().identity_named(name)->object_id; });
+  }
+  std::string user_oid(const std::string& name) {
+    return on_server_thread([&] { return idp_->provider().directory().user_named(name)->oid; });
+  }
+  std::string identity_client_id(const std::string& name) {
+    return on_server_thread(
+        [&] { return idp_->provider().directory().identity_named(name)->client_id; });
+  }
   nlohmann::json emulator_journal(const std::string& kind) const {
     auto reply = send(
         {.method = http::Method::get, .url = emulator_->url() + "/_admin/journal?kind=" + kind});
@@ -205,6 +244,19 @@ class Stack {
   }
 
  private:
+  void start_emulator() {
+    EmulatorServerOptions e;
+    e.port = 0;
+    e.http_port = 0;
+    e.state_dir = dir_;  // the same tls/ folder: one CA for all three
+    e.managed_identity_url = idp_->mi_url();
+    e.templates = {{"idp_url", idp_->url()}, {"mcp_url", mcp_->url()}};
+    emulator_ = take(EmulatorServer::start(io_.get_executor(), clock_, e));
+    // The OAuth2 connections' client redirects to this emulator's callback (port 0).
+    idp_->provider().add_redirect_uri(
+        idp_->provider().directory().application_named("connector")->client_id,
+        emulator_->url() + "/oauth/callback");
+  }
   template <class T>
   static std::unique_ptr<T> take(core::Result<std::unique_ptr<T>> started) {
     if (!started.ok()) throw std::runtime_error(started.error().message());

@@ -29,6 +29,7 @@ inline constexpr std::uint16_t kDefaultEmulatorPort = 4780;
 inline constexpr std::uint16_t kDefaultEmulatorHttpPort = 4784;
 inline constexpr std::string_view kDefaultIdpUrl = "https://localhost:4781";
 inline constexpr std::string_view kDefaultMcpUrl = "https://localhost:4783";
+inline constexpr std::string_view kDefaultManagedIdentityUrl = "http://localhost:4782";
 
 struct EmulatorServerOptions {
   std::string host = "localhost";
@@ -40,6 +41,9 @@ struct EmulatorServerOptions {
   // {idp_url}, {mcp_url} in fixtures (defaults: the standard ports on localhost);
   // {emulator_url} and {emulator_http_url} are added.
   std::map<std::string, std::string> templates;
+  // The IMDS host that the project's managed identity gets tokens from (mock-idp's plain-HTTP
+  // listener, its mi_url); the token endpoints are <idp_url>/<tenant id>/oauth2/v2.0/token.
+  std::string managed_identity_url = std::string(kDefaultManagedIdentityUrl);
   // CA to trust for outbound HTTPS (JWKS, MCP servers, token endpoints); default: the local
   // CA of the state folder.
   std::string ca_file;

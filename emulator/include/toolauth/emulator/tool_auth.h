@@ -8,8 +8,8 @@
 //   if (auto* credentials = std::get_if<ToolCredentials>(&outcome)) { ...send with headers... }
 //
 // Implementations of the token-based types (managed identity, agent identity, OAuth2
-// passthrough, on-behalf-of) plug in through ToolAuthRegistry::install; until then those
-// types fail every call with `auth_type_unavailable`, visibly.
+// passthrough, on-behalf-of) plug in through ToolAuthRegistry::install (EmulatorServer installs
+// all four); a type nothing installed fails every call with `auth_type_unavailable`, visibly.
 //
 // Threading: the server's io_context thread. Implementations must not log secrets.
 
@@ -41,8 +41,10 @@ struct ToolCallContext {
   // when it has one.
   ProjectIdentities identities;
   CallerIdentity caller;
-  // The response being produced (consent requests and journals refer to it).
+  // The response being produced (consent requests and journals refer to it), and the one it
+  // continues (empty for a fresh request).
   std::string response_id;
+  std::string previous_response_id;
 };
 
 // Go ahead: send these headers with every MCP request of the call.

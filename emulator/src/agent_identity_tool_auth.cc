@@ -1,0 +1,51 @@
+#include "toolauth/emulator/agent_identity_tool_auth.h"
+
+#include "toolauth/emulator/entra_tokens.h"
+#include "toolauth/oauth/agent_identity.h"
+
+namespace toolauth::emulator {
+
+oauth::TokenCacheKey AgentIdentityToolAuth::cache_key(const ToolCallContext& context) {
+  return {"agent:" + context.identities.agent_identity_client_id,
+          default_scope(context.connection->audience)};
+}
+
+boost::asio::awaitable<oauth::TokenResult> AgentIdentityToolAuth::fetch(
+    std::string token_url, ProjectIdentities identities, std::string scope) {
+  auto* client = client_;
+  const auto blueprint = oauth::ClientAuthentication::secret_post(
+      identities.blueprint_client_id, identities.blueprint_client_secret);
+  const auto agent = identities.agent_identity_client_id;
+  auto exchange = co_await cache_->get(
+      {"t1:" + blueprint.client_id + ":" + agent, std::string(oauth::kTokenExchangeScope)},
+      [client, token_url, blueprint, agent] {
+        return oauth::request_agent_exchange_token(*client, token_url, blueprint, agent);
+      });
+  if (!exchange.ok()) co_return exchange.error();
+  co_return co_await oauth::request_agent_token(*client, token_url, agent, exchange->access_token,
+                                                scope);
+}
+
+boost::asio::awaitable<ToolAuthOutcome> AgentIdentityToolAuth::authorize(
+    const ToolCallContext& context) {
+  const auto& identities = context.identities;
+  if (identities.agent_identity_client_id.empty() || identities.blueprint_client_id.empty()) {
+    co_return ToolAuthFailure{"identity_missing", "the agent '" + context.agent +
+                                                      "' has no agent identity in the project '" +
+                                                      context.project + "'"};
+  }
+  auto key = cache_key(context);
+  const auto token_url = entra_token_url(idp_url_, context.project_tenant_id);
+  auto token = co_await cache_->get(key, [this, token_url, identities, scope = key.audience] {
+    return fetch(token_url, identities, scope);
+  });
+  if (!token.ok()) co_return token_failure("the agent identity token request", token.error());
+  co_return bearer_credentials(*token);
+}
+
+boost::asio::awaitable<void> AgentIdentityToolAuth::refused(const ToolCallContext& context) {
+  cache_->invalidate(cache_key(context));
+  co_return;
+}
+
+}  // namespace toolauth::emulator

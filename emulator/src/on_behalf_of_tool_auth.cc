@@ -1,0 +1,38 @@
+#include "toolauth/emulator/on_behalf_of_tool_auth.h"
+
+#include "toolauth/emulator/entra_tokens.h"
+#include "toolauth/jose/hash.h"
+
+namespace toolauth::emulator {
+
+oauth::TokenCacheKey OnBehalfOfToolAuth::cache_key(const ToolCallContext& context) {
+  return {"obo:" + context.caller.tid + ":" + context.caller.oid + ":" +
+              jose::sha256_base64url(context.caller.token),
+          default_scope(context.connection->audience)};
+}
+
+boost::asio::awaitable<ToolAuthOutcome> OnBehalfOfToolAuth::authorize(
+    const ToolCallContext& context) {
+  if (context.caller.token.empty()) {
+    co_return ToolAuthFailure{"caller_token_missing",
+                              "UserEntraToken needs the caller's token; this call has none"};
+  }
+  auto key = cache_key(context);
+  auto* client = client_;
+  const auto token_url = entra_token_url(idp_url_, context.caller.tid);
+  const auto self = oauth::ClientAuthentication::secret_post(self_.client_id, self_.client_secret);
+  auto token = co_await cache_->get(
+      key, [client, token_url, self,
+            grant = oauth::OnBehalfOfGrant{context.caller.token, key.audience}] {
+        return client->on_behalf_of(token_url, self, grant);
+      });
+  if (!token.ok()) co_return token_failure("the on-behalf-of token request", token.error());
+  co_return bearer_credentials(*token);
+}
+
+boost::asio::awaitable<void> OnBehalfOfToolAuth::refused(const ToolCallContext& context) {
+  cache_->invalidate(cache_key(context));
+  co_return;
+}
+
+}  // namespace toolauth::emulator
