@@ -106,6 +106,7 @@ core::Result<std::unique_ptr<LocalStack>> LocalStack::start_once(
   e.public_url = templates.at("emulator_url");
   e.state_dir = o.state_dir;
   e.fixtures = fixture_file(o, "emulator.json");
+  e.managed_identity_url = stack->idp_->mi_url();
   e.templates = templates;
   e.admin_key = o.admin_key;
   e.logger = o.logger;

@@ -196,6 +196,31 @@ TEST_F(LocalStackTest, CallerReachesAnMcpToolThroughTheEmulator) {
   EXPECT_TRUE(called) << body.dump();
 }
 
+TEST_F(LocalStackTest, ProjectManagedIdentityReachesTheStacksOwnIdp) {
+  // The emulator must fetch project identity tokens from this stack's managed identity
+  // listener (port 0), not from the default port.
+  http::ClientRequest request{
+      .method = http::Method::post,
+      .url = named(ready()["world"]["projects"], "alpha")["url"].get<std::string>() +
+             "/openai/v1/responses",
+      .body = R"({"agent": {"type": "agent_reference", "name": "project-mi-agent"},
+                  "input": "whoami"})"};
+  request.headers.set("Authorization", "Bearer " + alice_token());
+  request.headers.set("Content-Type", "application/json");
+  auto reply = send(std::move(request));
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto body = core::parse_json(reply.body).value();
+  const auto identity = named(ready()["world"]["identities"], "project-alpha");
+  bool called = false;
+  for (const auto& item : body["output"]) {
+    if (item["type"] != "mcp_call") continue;
+    called = true;
+    EXPECT_EQ(item["status"], "completed") << item.dump();
+    EXPECT_THAT(item.value("output", ""), HasSubstr(identity["object_id"].get<std::string>()));
+  }
+  EXPECT_TRUE(called) << body.dump();
+}
+
 TEST(MergeReadyDocumentsTest, MergesEnvAndWorldAndKeepsTheFirstOfEverythingElse) {
   const auto merged = merge_ready_documents({{{"ca_file", "/a"},
                                               {"idp", {{"url", "i"}}},
