@@ -9,6 +9,11 @@ namespace toolauth::emulator {
 
 namespace {
 
+// The MCP server refused the credentials (401): the ToolAuth may refresh or drop them.
+bool is_refusal(const McpError& error) {
+  return error.kind == McpError::Kind::unauthorized && error.status == 401;
+}
+
 std::string new_id(std::string_view prefix) {
   return std::string(prefix) + "_" + core::random_hex(24);
 }
@@ -148,9 +153,7 @@ struct ResponseEngine::Run {
         co_return;
       }
       server.error = ready.error().describe();
-      const bool refused =
-          ready.error().kind == McpError::Kind::unauthorized && ready.error().status == 401;
-      if (!refused || !server.connection) co_return;
+      if (!is_refusal(ready.error()) || !server.connection) co_return;
       journal("tool_auth", server, {{"outcome", "refused"}, {"status", 401}});
       co_await engine.auth_->for_type(server.connection->auth_type).refused(call_context(server));
     }
@@ -242,7 +245,26 @@ struct ResponseEngine::Run {
     std::string output_text;
     if (!error) {
       auto result = co_await server->client->call_tool(planned.name, planned.arguments);
-      if (!result.ok()) {
+      if (!result.ok() && is_refusal(result.error()) && server->connection) {
+        // A 401 in mid-session (token revoked or expired early): tell the ToolAuth once, open
+        // a fresh session with what it gives then, and call once more.
+        journal("tool_auth", *server, {{"outcome", "refused"}, {"status", 401}});
+        co_await engine.auth_->for_type(server->connection->auth_type)
+            .refused(call_context(*server));
+        server->prepared = false;
+        server->client.reset();
+        co_await prepare(*server);
+        if (server->consent) {
+          error = "the user must consent again before this tool can be called";
+        } else if (server->error) {
+          error = server->error;
+        } else {
+          result = co_await server->client->call_tool(planned.name, planned.arguments);
+        }
+      }
+      if (error) {
+        // the retry could not open a session; `error` says why
+      } else if (!result.ok()) {
         error = result.error().describe();
       } else if (result->is_error) {
         error = result->text();

@@ -333,6 +333,33 @@ TEST_F(OAuth2ToolAuthTest, A401FromTheMcpServerRefreshesOnce) {
   EXPECT_EQ(token_requests("refresh_token").size(), 1u);
 }
 
+TEST_F(OAuth2ToolAuthTest, A401AtToolsCallInMidSessionRefreshesOnceAndCallsAgain) {
+  consent_and_continue("alice", alice_);
+  stack_->clear_journals();
+  // The session opens fine; the server then refuses the tool call itself.
+  stack_->mcp_fault({{"match", {{"endpoint", "mcp"}, {"mount", "bearer"}, {"tool", "whoami"}}},
+                     {"action", {{"status", 401}}},
+                     {"count", 1}});
+  auto reply = run_invoke(alice_);
+  EXPECT_EQ(item(reply, "mcp_call")["status"], "completed") << reply.text;
+  EXPECT_EQ(whoami(reply)["oid"], stack_->user_oid("alice"));
+  EXPECT_EQ(sources(), (std::vector<std::string>{"cache", "refresh"}));
+  EXPECT_EQ(token_requests("refresh_token").size(), 1u);
+}
+
+TEST_F(OAuth2ToolAuthTest, AServerThatKeepsRefusingGetsOneRefreshNotALoop) {
+  consent_and_continue("alice", alice_);
+  stack_->clear_journals();
+  stack_->mcp_fault({{"match", {{"endpoint", "mcp"}, {"mount", "bearer"}, {"tool", "whoami"}}},
+                     {"action", {{"status", 401}}},
+                     {"count", 5}});
+  auto reply = run_invoke(alice_);
+  ASSERT_EQ(reply.status, 200) << reply.text;
+  EXPECT_EQ(item(reply, "mcp_call")["status"], "failed") << reply.text;
+  EXPECT_EQ(token_requests("refresh_token").size(), 1u);
+  stack_->clear_mcp_faults();
+}
+
 TEST_F(OAuth2ToolAuthTest, InvalidGrantOnRefreshAsksForConsentAgain) {
   set_lifetime(std::chrono::seconds(600));
   consent_and_continue("alice", alice_);

@@ -218,6 +218,10 @@ class Stack {
   // A fault rule on mock-mcp's or mock-idp's admin plane (service/faults.h).
   void mcp_fault(const nlohmann::json& rule) const { add_fault(mcp_->url(), rule); }
   void idp_fault(const nlohmann::json& rule) const { add_fault(idp_->url(), rule); }
+  // Removes every fault rule on mock-mcp, so a test's leftover rule cannot reach the next.
+  void clear_mcp_faults() const {
+    send({.method = http::Method::delete_, .url = mcp_->url() + "/_admin/faults"});
+  }
   void add_fault(const std::string& server_url, const nlohmann::json& rule) const {
     http::ClientRequest request{
         .method = http::Method::post, .url = server_url + "/_admin/faults", .body = rule.dump()};
