@@ -52,8 +52,9 @@ int run_emulator(int argc, char** argv) {
     std::cerr << "toolauth emulator: " << server.error().message() << "\n";
     return 1;
   }
-  if (!announce_ready((*server)->ready_document(), args)) return 1;
+  // Signals first: a client may send SIGTERM as soon as it reads the ready line.
   http::TerminationSignals signals(io.get_executor(), [&](int) { (*server)->stop(); });
+  if (!announce_ready((*server)->ready_document(), args)) return 1;
   io.run();
   return 0;
 }

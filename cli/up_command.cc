@@ -52,11 +52,12 @@ int run_up(int argc, char** argv) {
     std::cerr << "toolauth up: " << stack.error().message() << "\n";
     return 1;
   }
+  // Signals first: a client may send SIGTERM as soon as it reads the ready line.
+  http::TerminationSignals signals(io.get_executor(), [&](int) { (*stack)->stop(); });
   const auto ready = (*stack)->ready_document();
   if (!announce_ready(ready, args["ready-file"].as<std::string>(), args.count("print-world") > 0))
     return 1;
   print_summary(std::cerr, ready);
-  http::TerminationSignals signals(io.get_executor(), [&](int) { (*stack)->stop(); });
   io.run();
   return 0;
 }

@@ -110,6 +110,51 @@ struct EmulatorServer::Impl {
       return store->import_documents(documents);
     };
     service::mount_admin(router, hooks);
+    add_vault_routes();
+  }
+
+  // /_admin/vault: what the vault holds (never a token) and revocation by entry or by user.
+  // Entry keys hold '/', so they travel in the query.
+  void add_vault_routes() {
+    auto seconds = [](core::Clock::time_point t) {
+      return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+    };
+    router.add(http::Method::get, "/_admin/vault", [this, seconds](http::Request&) {
+      if (!vault) return service::admin_error(404, "not_found", "this emulator has no vault");
+      auto entries = vault->list();
+      if (!entries.ok()) return service::admin_error(500, "vault_error", entries.error().message());
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& e : *entries) {
+        list.push_back({{"key", e.key},
+                        {"user", e.user},
+                        {"scopes", e.scopes},
+                        {"token_url", e.token_url},
+                        {"key_id", e.key_id},
+                        {"sealed_with_current_key", e.sealed_with_current_key},
+                        {"has_refresh_token", e.has_refresh_token},
+                        {"expires_at", seconds(e.expires_at)},
+                        {"updated_at", seconds(e.updated_at)}});
+      }
+      return http::Response::json(200, {{"entries", list}});
+    });
+    router.add(http::Method::delete_, "/_admin/vault", [this](http::Request& request) {
+      if (!vault) return service::admin_error(404, "not_found", "this emulator has no vault");
+      auto query = request.query_params();
+      if (!query.ok() || query->first_repeated() || query->has("key") == query->has("user"))
+        return service::admin_error(400, "invalid_request", "give exactly one of key= or user=");
+      if (auto key = query->get("key")) {
+        auto revoked = vault->revoke(std::string(*key));
+        if (!revoked.ok())
+          return service::admin_error(500, "vault_error", revoked.error().message());
+        if (!*revoked) return service::admin_error(404, "not_found", "no such vault entry");
+        journal.record("admin", {{"action", "vault_revoke"}, {"entries", 1}});
+        return http::Response::json(200, {{"revoked", 1}});
+      }
+      auto revoked = vault->revoke_user(std::string(*query->get("user")));
+      if (!revoked.ok()) return service::admin_error(500, "vault_error", revoked.error().message());
+      journal.record("admin", {{"action", "vault_revoke"}, {"entries", *revoked}});
+      return http::Response::json(200, {{"revoked", *revoked}});
+    });
   }
 };
 

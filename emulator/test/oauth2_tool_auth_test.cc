@@ -360,6 +360,36 @@ TEST_F(OAuth2ToolAuthTest, AServerThatKeepsRefusingGetsOneRefreshNotALoop) {
   stack_->clear_mcp_faults();
 }
 
+TEST_F(OAuth2ToolAuthTest, TheAdminPlaneListsVaultEntriesWithoutTokensAndRevokesThem) {
+  auto continued = consent_and_continue("alice", alice_);
+  const auto vault_url = stack_->emulator().url() + "/_admin/vault";
+  auto listed = stack_->send({.method = http::Method::get, .url = vault_url});
+  ASSERT_EQ(listed.status, 200) << listed.text;
+  ASSERT_EQ(listed.body["entries"].size(), 1u) << listed.text;
+  const auto& entry = listed.body["entries"][0];
+  EXPECT_EQ(entry["user"], stack_->user_oid("alice"));
+  EXPECT_TRUE(entry["key"].get<std::string>().starts_with("alpha/oauth-invoke/")) << entry;
+  EXPECT_TRUE(entry["has_refresh_token"].get<bool>());
+  EXPECT_EQ(listed.text.find("eyJ"), std::string::npos) << "a JWT in the listing";
+
+  auto neither = stack_->send({.method = http::Method::delete_, .url = vault_url});
+  EXPECT_EQ(neither.status, 400) << neither.text;
+  auto both = stack_->send({.method = http::Method::delete_,
+                            .url = vault_url + "?key=x&user=" + entry["user"].get<std::string>()});
+  EXPECT_EQ(both.status, 400) << both.text;
+  auto unknown = stack_->send({.method = http::Method::delete_, .url = vault_url + "?key=nope"});
+  EXPECT_EQ(unknown.status, 404) << unknown.text;
+
+  auto revoked = stack_->send({.method = http::Method::delete_,
+                               .url = vault_url + "?user=" + entry["user"].get<std::string>()});
+  ASSERT_EQ(revoked.status, 200) << revoked.text;
+  EXPECT_EQ(revoked.body["revoked"], 1);
+  // With the entry gone the next call asks for consent again.
+  auto after = run_invoke(alice_);
+  EXPECT_EQ(after.body["status"], "incomplete") << after.text;
+  EXPECT_FALSE(item(after, "oauth_consent_request").is_null()) << after.text;
+}
+
 TEST_F(OAuth2ToolAuthTest, InvalidGrantOnRefreshAsksForConsentAgain) {
   set_lifetime(std::chrono::seconds(600));
   consent_and_continue("alice", alice_);
