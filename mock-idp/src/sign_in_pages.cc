@@ -1,9 +1,12 @@
 #include "toolauth/idp/sign_in_pages.h"
 
+#include "toolauth/core/html_escape.h"
 #include "toolauth/core/random.h"
 #include "toolauth/jose/hash.h"
 
 namespace toolauth::idp {
+
+using core::html_escape;
 
 namespace {
 
@@ -51,33 +54,6 @@ http::Response page_response(int status, std::string html,
 }
 
 }  // namespace
-
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
 
 void add_page_headers(http::Response& response) {
   response.headers.set("Cache-Control", "no-store");

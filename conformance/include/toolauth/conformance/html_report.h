@@ -10,7 +10,6 @@
 
 namespace toolauth::conformance {
 
-std::string html_escape(std::string_view text);
 std::string html_report(const RunResult& run);
 
 }  // namespace toolauth::conformance

@@ -42,8 +42,6 @@
 
 namespace toolauth::idp {
 
-std::string html_escape(std::string_view text);
-
 struct LoginPageUser {
   std::string username;  // UPN: the radio value
   std::string display_name;
