@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "user_flow_server.h"
 #include "toolauth/jose/base64url.h"
 #include "toolauth/jose/hash.h"
+#include "user_flow_server.h"
 
 namespace toolauth::idp::testing {
 
