@@ -2,8 +2,11 @@
 // Options and start-up steps every server subcommand shares: logging, state folder, admin key,
 // ready file, and the {name} templates of fixtures.
 
+#include <boost/asio/io_context.hpp>
 #include <cxxopts.hpp>
+#include <iostream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -12,6 +15,8 @@
 
 #include "toolauth/core/clock.h"
 #include "toolauth/core/log.h"
+#include "toolauth/core/result.h"
+#include "toolauth/http/server.h"
 
 namespace toolauth::cli {
 
@@ -30,6 +35,23 @@ nlohmann::json stamped_ready_document(nlohmann::json ready);
 bool announce_ready(nlohmann::json ready, const std::string& ready_file, bool print_world);
 // The same with --ready-file from `args`, never printing the world.
 bool announce_ready(nlohmann::json ready, const cxxopts::ParseResult& args);
+
+// Runs a server that `start` returned until SIGINT or SIGTERM stops it; the process's exit
+// code. Signals are handled before the ready line goes out: a client may send SIGTERM as soon
+// as it reads it.
+template <typename Server>
+int serve_until_signalled(std::string_view command, boost::asio::io_context& io,
+                          core::Result<std::unique_ptr<Server>> server,
+                          const cxxopts::ParseResult& args) {
+  if (!server.ok()) {
+    std::cerr << "toolauth " << command << ": " << server.error().message() << "\n";
+    return 1;
+  }
+  http::TerminationSignals signals(io.get_executor(), [&](int) { (*server)->stop(); });
+  if (!announce_ready((*server)->ready_document(), args)) return 1;
+  io.run();
+  return 0;
+}
 // Mutants (--defect): only hosts every listener of which is loopback qualify.
 bool is_loopback_host(std::string_view host);
 // The stderr banner of a server started with --defect.

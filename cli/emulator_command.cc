@@ -1,12 +1,10 @@
 // toolauth emulator: runs the Foundry Agent Service tool-auth emulator until SIGINT/SIGTERM.
 
 #include <boost/asio/io_context.hpp>
-#include <iostream>
 
 #include "commands.h"
 #include "common_options.h"
 #include "toolauth/emulator/emulator_server.h"
-#include "toolauth/http/server.h"
 
 namespace toolauth::cli {
 
@@ -47,16 +45,8 @@ int run_emulator(int argc, char** argv) {
   o.managed_identity_url = args["mi-url"].as<std::string>();
   o.templates = template_values(args);
   o.logger = *logger;
-  auto server = emulator::EmulatorServer::start(io.get_executor(), clock, o);
-  if (!server.ok()) {
-    std::cerr << "toolauth emulator: " << server.error().message() << "\n";
-    return 1;
-  }
-  // Signals first: a client may send SIGTERM as soon as it reads the ready line.
-  http::TerminationSignals signals(io.get_executor(), [&](int) { (*server)->stop(); });
-  if (!announce_ready((*server)->ready_document(), args)) return 1;
-  io.run();
-  return 0;
+  return serve_until_signalled("emulator", io,
+                               emulator::EmulatorServer::start(io.get_executor(), clock, o), args);
 }
 
 }  // namespace toolauth::cli

@@ -1,11 +1,9 @@
 // toolauth idp: runs the mock IdP until SIGINT/SIGTERM.
 
 #include <boost/asio/io_context.hpp>
-#include <iostream>
 
 #include "commands.h"
 #include "common_options.h"
-#include "toolauth/http/server.h"
 #include "toolauth/idp/idp_server.h"
 
 namespace toolauth::cli {
@@ -39,16 +37,7 @@ int run_idp(int argc, char** argv) {
   o.admin_key = args["admin-key"].as<std::string>();
   o.templates = template_values(args);
   o.logger = *logger;
-  auto server = idp::IdpServer::start(io.get_executor(), clock, o);
-  if (!server.ok()) {
-    std::cerr << "toolauth idp: " << server.error().message() << "\n";
-    return 1;
-  }
-  // Signals first: a client may send SIGTERM as soon as it reads the ready line.
-  http::TerminationSignals signals(io.get_executor(), [&](int) { (*server)->stop(); });
-  if (!announce_ready((*server)->ready_document(), args)) return 1;
-  io.run();
-  return 0;
+  return serve_until_signalled("idp", io, idp::IdpServer::start(io.get_executor(), clock, o), args);
 }
 
 }  // namespace toolauth::cli

@@ -5,7 +5,6 @@
 
 #include "commands.h"
 #include "common_options.h"
-#include "toolauth/http/server.h"
 #include "toolauth/mcp/mcp_server.h"
 
 namespace toolauth::cli {
@@ -61,16 +60,7 @@ int run_mcp(int argc, char** argv) {
   o.templates = template_values(args);
   o.logger = *logger;
   o.defects = defects;
-  auto server = mcp::McpServer::start(io.get_executor(), clock, o);
-  if (!server.ok()) {
-    std::cerr << "toolauth mcp: " << server.error().message() << "\n";
-    return 1;
-  }
-  // Signals first: a client may send SIGTERM as soon as it reads the ready line.
-  http::TerminationSignals signals(io.get_executor(), [&](int) { (*server)->stop(); });
-  if (!announce_ready((*server)->ready_document(), args)) return 1;
-  io.run();
-  return 0;
+  return serve_until_signalled("mcp", io, mcp::McpServer::start(io.get_executor(), clock, o), args);
 }
 
 }  // namespace toolauth::cli
