@@ -1,6 +1,8 @@
 // toolauth emulator: runs the Foundry Agent Service tool-auth emulator until SIGINT/SIGTERM.
 
 #include <boost/asio/io_context.hpp>
+#include <iostream>
+#include <set>
 
 #include "commands.h"
 #include "common_options.h"
@@ -20,10 +22,31 @@ int run_emulator(int argc, char** argv) {
       cxxopts::value<std::string>()->default_value(""))(
       "mi-url", "managed identity (IMDS) host of the project identities (mock-idp's mi_url)",
       cxxopts::value<std::string>()->default_value(
-          std::string(emulator::kDefaultManagedIdentityUrl)));
+          std::string(emulator::kDefaultManagedIdentityUrl)))(
+      "defect",
+      "make the emulator deliberately wrong, for the conformance suite's self-test (loopback "
+      "only; repeatable; the names are in emulator/README.md)",
+      cxxopts::value<std::vector<std::string>>());
   auto parsed = parse_arguments(options, argc, argv);
   if (auto* code = std::get_if<int>(&parsed)) return *code;
   const auto& args = std::get<cxxopts::ParseResult>(parsed);
+
+  std::set<std::string> defects;
+  if (args.count("defect")) {
+    for (const auto& name : args["defect"].as<std::vector<std::string>>()) defects.insert(name);
+    auto known = emulator::parse_emulator_defects(defects);
+    if (!known.ok()) {
+      std::cerr << "toolauth emulator: " << known.error().detail << "\n";
+      return 2;
+    }
+    // A mutant must never be reachable from another machine (DESIGN.md "Mutants").
+    if (!is_loopback_host(args["host"].as<std::string>())) {
+      std::cerr << "toolauth emulator: --defect needs a loopback --host (localhost, 127.0.0.1 "
+                   "or ::1)\n";
+      return 2;
+    }
+    print_defect_banner("toolauth emulator", known->names());
+  }
 
   boost::asio::io_context io(1);
   core::SystemClock clock;
@@ -45,6 +68,7 @@ int run_emulator(int argc, char** argv) {
   o.managed_identity_url = args["mi-url"].as<std::string>();
   o.templates = template_values(args);
   o.logger = *logger;
+  o.defects = std::move(defects);
   return serve_until_signalled("emulator", io,
                                emulator::EmulatorServer::start(io.get_executor(), clock, o), args);
 }

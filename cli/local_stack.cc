@@ -110,6 +110,7 @@ core::Result<std::unique_ptr<LocalStack>> LocalStack::start_once(
   e.templates = templates;
   e.admin_key = o.admin_key;
   e.logger = o.logger;
+  e.defects = o.emulator_defects;
   TOOLAUTH_ASSIGN_OR_RETURN(stack->emulator_,
                             emulator::EmulatorServer::start(executor, clock, std::move(e)));
   return stack;
@@ -139,7 +140,11 @@ nlohmann::json merge_ready_documents(const std::vector<nlohmann::json>& document
   nlohmann::json merged = nlohmann::json::object();
   for (const auto& document : documents) {
     for (const auto& [key, value] : document.items()) {
-      if ((key == "env" || key == "world") && value.is_object()) {
+      if (key == "defects" && value.is_array()) {
+        auto& into = merged[key];
+        if (!into.is_array()) into = nlohmann::json::array();
+        for (const auto& name : value) into.push_back(name);
+      } else if ((key == "env" || key == "world") && value.is_object()) {
         auto& into = merged[key];
         if (!into.is_object()) into = nlohmann::json::object();
         for (const auto& [member, content] : value.items()) {

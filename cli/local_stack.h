@@ -20,6 +20,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,8 @@ class LocalStack {
     std::filesystem::path fixtures_dir;  // idp.json, mcp.json, emulator.json; empty: built in
     std::string admin_key;
     core::Logger logger = core::null_logger();
+    // The emulator's mutants (emulator/defects.h); the caller checks the host is loopback.
+    std::set<std::string> emulator_defects;
   };
 
   static core::Result<std::unique_ptr<LocalStack>> start(boost::asio::any_io_executor executor,
@@ -81,8 +84,8 @@ class LocalStack {
 };
 
 // One ready document from several servers' documents: "env" and "world" are merged member by
-// member, every other member (ca_file, idp, mcp, emulator, ...) is taken from the first
-// document that has it.
+// member, "defects" is every server's defects, every other member (ca_file, idp, mcp, emulator,
+// ...) is taken from the first document that has it.
 nlohmann::json merge_ready_documents(const std::vector<nlohmann::json>& documents);
 
 // "https://localhost:4780", with an IPv6 literal in brackets.

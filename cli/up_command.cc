@@ -3,6 +3,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <iostream>
+#include <set>
 
 #include "client_environment.h"
 #include "commands.h"
@@ -27,11 +28,28 @@ int run_up(int argc, char** argv) {
       ("idp-mi-port", "mock-idp managed identity (plain HTTP) port (0 picks a free one)", cxxopts::value<std::uint16_t>()->default_value(std::to_string(idp::kDefaultManagedIdentityPort)))
       ("mcp-port", "mock-mcp HTTPS port (0 picks a free one)", cxxopts::value<std::uint16_t>()->default_value(std::to_string(mcp::kDefaultMcpPort)))
       ("ready-file", "write the full ready document (with secrets) here, mode 0600", cxxopts::value<std::string>()->default_value(""))
-      ("print-world", "print the full ready document, secrets included, as the ready line");
+      ("print-world", "print the full ready document, secrets included, as the ready line")
+      ("defect", "make the emulator deliberately wrong, for the conformance suite's self-test (loopback only; repeatable; names in emulator/README.md)", cxxopts::value<std::vector<std::string>>());
   // clang-format on
   auto parsed = parse_arguments(options, argc, argv);
   if (auto* code = std::get_if<int>(&parsed)) return *code;
   const auto& args = std::get<cxxopts::ParseResult>(parsed);
+
+  std::set<std::string> defects;
+  if (args.count("defect")) {
+    for (const auto& name : args["defect"].as<std::vector<std::string>>()) defects.insert(name);
+    auto known = emulator::parse_emulator_defects(defects);
+    if (!known.ok()) {
+      std::cerr << "toolauth up: " << known.error().detail << "\n";
+      return 2;
+    }
+    // A mutant must never be reachable from another machine (DESIGN.md "Mutants").
+    if (!is_loopback_host(args["host"].as<std::string>())) {
+      std::cerr << "toolauth up: --defect needs a loopback --host (localhost, 127.0.0.1 or ::1)\n";
+      return 2;
+    }
+    print_defect_banner("toolauth up (emulator)", known->names());
+  }
 
   boost::asio::io_context io(1);
   core::SystemClock clock;  // the one clock of all three servers
@@ -47,6 +65,7 @@ int run_up(int argc, char** argv) {
   o.idp_mi_port = args["idp-mi-port"].as<std::uint16_t>();
   o.mcp_port = args["mcp-port"].as<std::uint16_t>();
   o.logger = *logger;
+  o.emulator_defects = std::move(defects);
   auto stack = LocalStack::start(io.get_executor(), clock, o);
   if (!stack.ok()) {
     std::cerr << "toolauth up: " << stack.error().message() << "\n";

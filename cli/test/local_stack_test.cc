@@ -237,6 +237,13 @@ TEST(MergeReadyDocumentsTest, MergesEnvAndWorldAndKeepsTheFirstOfEverythingElse)
   EXPECT_EQ(merged["world"], (nlohmann::json{{"users", {1}}, {"mounts", {2}}}));
 }
 
+TEST(MergeReadyDocumentsTest, DefectsAreEveryServersDefects) {
+  const auto merged = merge_ready_documents({{{"defects", nlohmann::json::array()}},
+                                             {{"defects", {"accept-expired"}}},
+                                             {{"defects", {"no-pkce", "skip-state-check"}}}});
+  EXPECT_EQ(merged["defects"], (nlohmann::json{"accept-expired", "no-pkce", "skip-state-check"}));
+}
+
 TEST(UrlOfTest, BracketsIpv6Literals) {
   EXPECT_EQ(url_of("https", "localhost", 4780), "https://localhost:4780");
   EXPECT_EQ(url_of("http", "127.0.0.1", 1), "http://127.0.0.1:1");

@@ -28,6 +28,9 @@ boost::asio::awaitable<oauth::TokenResult> AgentIdentityToolAuth::fetch(
 
 boost::asio::awaitable<ToolAuthOutcome> AgentIdentityToolAuth::authorize(
     const ToolCallContext& context) {
+  // The user's delegated token where the agent's own identity belongs.
+  if (defects_.has(Defect::user_token_as_agent) && as_user_ != nullptr)
+    co_return co_await as_user_->authorize(context);
   const auto& identities = context.identities;
   if (identities.agent_identity_client_id.empty() || identities.blueprint_client_id.empty()) {
     co_return ToolAuthFailure{"identity_missing", "the agent '" + context.agent +
@@ -44,6 +47,10 @@ boost::asio::awaitable<ToolAuthOutcome> AgentIdentityToolAuth::authorize(
 }
 
 boost::asio::awaitable<void> AgentIdentityToolAuth::refused(const ToolCallContext& context) {
+  if (defects_.has(Defect::user_token_as_agent) && as_user_ != nullptr) {
+    co_await as_user_->refused(context);
+    co_return;
+  }
   cache_->invalidate(cache_key(context));
   co_return;
 }

@@ -47,8 +47,8 @@ std::string claim(const nlohmann::json& claims, const char* name) {
 }  // namespace
 
 CallerAuthenticator::CallerAuthenticator(const EmulatorWorld& world, http::Client& client,
-                                         const core::Clock& clock)
-    : world_(&world) {
+                                         const core::Clock& clock, EmulatorDefects defects)
+    : world_(&world), defects_(defects) {
   for (const auto& tenant : world.tenants) {
     Issuer issuer;
     issuer.keys = std::make_unique<service::JwksCache>(tenant.jwks_url, client, clock);
@@ -108,7 +108,8 @@ boost::asio::awaitable<core::Result<Caller, ApiError>> CallerAuthenticator::auth
     co_return unauthorized("MissingClaim", "The access token lacks tid or oid.");
   if (caller.tid != tenant->id)
     co_return unauthorized("InvalidIssuer", "The access token's tid does not match its issuer.");
-  if (caller.tid != project_tenant.id) {
+  // Defect accept-cross-tenant: a user of any known tenant may use any project.
+  if (caller.tid != project_tenant.id && !defects_.has(Defect::accept_cross_tenant)) {
     co_return ApiError{403,
                        "PermissionDenied",
                        "The caller's tenant does not match the project's tenant; cross-tenant "

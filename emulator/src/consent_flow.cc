@@ -1,5 +1,8 @@
 #include "toolauth/emulator/consent_flow.h"
 
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+
 #include "toolauth/core/constant_time.h"
 #include "toolauth/core/random.h"
 #include "toolauth/jose/hash.h"
@@ -25,21 +28,35 @@ http::Response page(int status, std::string_view title, std::string_view message
 
 http::Response refused(std::string_view message) { return page(400, "Consent failed", message); }
 
+// Defect no-pkce: the authorization URL without code_challenge and code_challenge_method.
+std::string without_pkce(const std::string& url) {
+  boost::urls::url parsed(*boost::urls::parse_absolute_uri(url));
+  parsed.params().erase("code_challenge");
+  parsed.params().erase("code_challenge_method");
+  return std::string(parsed.buffer());
+}
+
 }  // namespace
 
-std::string ConsentSubject::vault_key() const {
-  return project + "/" + connection + "/" + tid + "/" + oid;
+std::string ConsentSubject::vault_key(const EmulatorDefects& defects) const {
+  const bool per_project = !defects.has(Defect::consent_not_per_project);
+  const bool per_connection = !defects.has(Defect::consent_not_per_connection);
+  const bool per_user = !defects.has(Defect::consent_not_per_user);
+  return (per_project ? project : "*") + "/" + (per_connection ? connection : "*") + "/" +
+         (per_user ? tid + "/" + oid : "*/*");
 }
 
 ConsentFlow::ConsentFlow(EmulatorState& state, oauth::TokenEndpointClient& tokens,
                          oauth::TokenVault& vault, service::Journal& journal,
-                         const core::Clock& clock, std::string emulator_url)
+                         const core::Clock& clock, std::string emulator_url,
+                         EmulatorDefects defects)
     : state_(&state),
       tokens_(&tokens),
       vault_(&vault),
       journal_(&journal),
       clock_(&clock),
-      emulator_url_(std::move(emulator_url)) {}
+      emulator_url_(std::move(emulator_url)),
+      defects_(defects) {}
 
 void ConsentFlow::journal(const Request& request, std::string_view event, nlohmann::json fields) {
   if (!fields.is_object()) fields = nlohmann::json::object();
@@ -72,7 +89,7 @@ bool ConsentFlow::declined(const ConsentSubject& subject, std::string_view respo
   if (response_id.empty()) return false;
   for (const auto& [id, request] : requests_) {
     if (request.stage == Stage::declined && request.response_id == response_id &&
-        request.subject.vault_key() == subject.vault_key())
+        request.subject.vault_key(defects_) == subject.vault_key(defects_))
       return true;
   }
   return false;
@@ -83,6 +100,12 @@ ConsentFlow::Request* ConsentFlow::by_state(std::string_view state) {
   for (auto& [id, request] : requests_) {
     if (!request.state.empty() && core::constant_time_equal(state, request.state)) found = &request;
   }
+  if (found == nullptr && defects_.has(Defect::skip_state_check)) {
+    // Any state will do: the answer goes to the latest request waiting for one.
+    for (auto& [id, request] : requests_) {
+      if (request.stage == Stage::started) found = &request;
+    }
+  }
   return found;
 }
 
@@ -90,7 +113,7 @@ net::awaitable<http::Response> ConsentFlow::open(http::Request& http_request) {
   auto it = requests_.find(http_request.param("id"));
   if (it == requests_.end()) co_return refused("This consent link is not known.");
   auto& request = it->second;
-  if (request.stage != Stage::issued) {
+  if (request.stage != Stage::issued && !defects_.has(Defect::reusable_consent_link)) {
     journal(request, "link_reused");
     co_return refused("This consent link was used already. Send your request again for a new one.");
   }
@@ -114,6 +137,11 @@ net::awaitable<http::Response> ConsentFlow::open(http::Request& http_request) {
                                         .code_challenge = pkce->challenge};
   auto url = oauth::build_authorization_url(authorize);
   if (!url.ok()) co_return refused("The connection's authorization URL cannot be used.");
+  if (defects_.has(Defect::no_pkce)) {
+    // No code_challenge goes out, so no verifier comes back with the code.
+    *url = without_pkce(*url);
+    pkce->verifier.clear();
+  }
   // Single use from here on: the link never leads to a second authorization request.
   request.stage = Stage::started;
   request.state = authorize.state;
@@ -201,7 +229,7 @@ net::awaitable<http::Response> ConsentFlow::callback(http::Request& http_request
           "was stored.");
     }
   }
-  auto stored = vault_->put(subject.vault_key(), subject.oid,
+  auto stored = vault_->put(subject.vault_key(defects_), subject.oid,
                             oauth::VaultTokens::from(*tokens, settings.token_url));
   if (!stored.ok()) co_return page(500, "Consent failed", "The tokens could not be stored.");
   if (it != requests_.end()) {

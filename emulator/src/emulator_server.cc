@@ -12,6 +12,7 @@
 #include "toolauth/emulator/oauth2_tool_auth.h"
 #include "toolauth/emulator/on_behalf_of_tool_auth.h"
 #include "toolauth/emulator/response_engine.h"
+#include "toolauth/emulator/static_tool_auth.h"
 #include "toolauth/http/router.h"
 #include "toolauth/http/server.h"
 #include "toolauth/jose/local_tls.h"
@@ -22,6 +23,7 @@ namespace toolauth::emulator {
 
 struct EmulatorServer::Impl {
   EmulatorServerOptions options;
+  EmulatorDefects defects;
   core::SystemClock* clock;
   std::filesystem::path temporary_dir;
   std::optional<jose::LocalTls> tls;
@@ -34,6 +36,7 @@ struct EmulatorServer::Impl {
   std::unique_ptr<oauth::TokenEndpointClient> token_client;
   std::unique_ptr<oauth::ManagedIdentityClient> managed_identity;
   std::unique_ptr<oauth::TokenCache> token_cache;
+  std::unique_ptr<service::StateStore> vault_memory;  // defect vault-in-memory only
   std::unique_ptr<oauth::TokenVault> vault;
   std::unique_ptr<ConsentFlow> consents;
   ToolAuthRegistry tool_auth;
@@ -82,17 +85,28 @@ struct EmulatorServer::Impl {
         *client, *clock, oauth::ManagedIdentityEndpoint::imds(options.managed_identity_url),
         logger);
     token_cache = std::make_unique<oauth::TokenCache>(*clock);
-    tool_auth.install(std::make_unique<ManagedIdentityToolAuth>(*managed_identity, *token_cache));
+    tool_auth.install(std::make_unique<CustomKeysToolAuth>(defects));
     tool_auth.install(
-        std::make_unique<AgentIdentityToolAuth>(*token_client, *token_cache, idp_url));
-    tool_auth.install(
-        std::make_unique<OnBehalfOfToolAuth>(*token_client, *token_cache, world.client, idp_url));
+        std::make_unique<ManagedIdentityToolAuth>(*managed_identity, *token_cache, defects));
+    auto on_behalf_of = std::make_unique<OnBehalfOfToolAuth>(*token_client, *token_cache,
+                                                             world.client, idp_url, defects);
+    tool_auth.install(std::make_unique<AgentIdentityToolAuth>(*token_client, *token_cache, idp_url,
+                                                              defects, on_behalf_of.get()));
+    tool_auth.install(std::move(on_behalf_of));
 
     TOOLAUTH_ASSIGN_OR_RETURN(auto key, oauth::VaultKey::load_from_environment(state_dir));
-    TOOLAUTH_ASSIGN_OR_RETURN(vault, oauth::TokenVault::open(*store, std::move(key), *clock));
-    consents = std::make_unique<ConsentFlow>(*state, *token_client, *vault, journal, *clock, url);
+    auto* vault_store = store.get();
+    if (defects.has(Defect::vault_in_memory)) {
+      // The tokens live and die with the process: a restart forgets every consent.
+      TOOLAUTH_ASSIGN_OR_RETURN(vault_memory, service::StateStore::open(":memory:"));
+      vault_store = vault_memory.get();
+    }
+    TOOLAUTH_ASSIGN_OR_RETURN(vault, oauth::TokenVault::open(*vault_store, std::move(key), *clock));
+    consents =
+        std::make_unique<ConsentFlow>(*state, *token_client, *vault, journal, *clock, url, defects);
     consents->mount(router);
-    tool_auth.install(std::make_unique<OAuth2ToolAuth>(*consents, *vault, *token_client));
+    tool_auth.install(
+        std::make_unique<OAuth2ToolAuth>(*consents, *vault, *token_client, *clock, defects));
     return {};
   }
 
@@ -167,6 +181,7 @@ core::Result<std::unique_ptr<EmulatorServer>> EmulatorServer::start(
   auto impl = std::make_unique<Impl>(clock);
   impl->options = std::move(options);
   auto& o = impl->options;
+  TOOLAUTH_ASSIGN_OR_RETURN(impl->defects, parse_emulator_defects(o.defects));
   std::filesystem::path state_dir = o.state_dir;
   if (state_dir.empty()) {
     impl->temporary_dir =
@@ -184,8 +199,20 @@ core::Result<std::unique_ptr<EmulatorServer>> EmulatorServer::start(
                                                     : (state_dir / "emulator.db").string()));
   impl->state = std::make_unique<EmulatorState>(*impl->store);
 
-  impl->server = std::make_unique<http::Server>(
-      executor, impl->router.handler(), http::ServerLimits{}, o.logger.with_component("emulator"));
+  http::RequestHandler handler = impl->router.handler();
+  if (impl->defects.any()) {
+    // A mutant says so on every answer, so no observer can take it for the real thing.
+    std::string names;
+    for (const auto& n : impl->defects.names()) names += (names.empty() ? "" : ",") + n;
+    handler = [inner = std::move(handler),
+               names](http::Request& r) -> boost::asio::awaitable<http::Response> {
+      auto response = co_await inner(r);
+      response.headers.set("X-Toolauth-Defects", names);
+      co_return response;
+    };
+  }
+  impl->server = std::make_unique<http::Server>(executor, handler, http::ServerLimits{},
+                                                o.logger.with_component("emulator"));
   TOOLAUTH_ASSIGN_OR_RETURN(
       auto port, impl->server->listen({o.host, o.port,
                                        http::TlsCredentials{impl->tls->cert_chain_pem,
@@ -194,9 +221,8 @@ core::Result<std::unique_ptr<EmulatorServer>> EmulatorServer::start(
       o.public_url.empty() ? "https://" + o.host + ":" + std::to_string(port) : o.public_url;
   while (!impl->url.empty() && impl->url.back() == '/') impl->url.pop_back();
   if (o.http_port) {
-    impl->plain_server =
-        std::make_unique<http::Server>(executor, impl->router.handler(), http::ServerLimits{},
-                                       o.logger.with_component("emulator"));
+    impl->plain_server = std::make_unique<http::Server>(executor, handler, http::ServerLimits{},
+                                                        o.logger.with_component("emulator"));
     TOOLAUTH_ASSIGN_OR_RETURN(auto plain_port,
                               impl->plain_server->listen({o.host, *o.http_port, std::nullopt}));
     impl->http_url = "http://" + o.host + ":" + std::to_string(plain_port);
@@ -225,9 +251,10 @@ core::Result<std::unique_ptr<EmulatorServer>> EmulatorServer::start(
       http::ClientOptions{.ca_file = o.ca_file.empty() ? impl->tls->ca_file.string() : o.ca_file});
   TOOLAUTH_RETURN_IF_ERROR(impl->install_token_auth(
       templates.at("idp_url"), o.state_dir.empty() ? std::filesystem::path() : state_dir));
-  impl->callers = std::make_unique<CallerAuthenticator>(impl->world, *impl->client, clock);
+  impl->callers =
+      std::make_unique<CallerAuthenticator>(impl->world, *impl->client, clock, impl->defects);
   impl->engine = std::make_unique<ResponseEngine>(*impl->state, impl->tool_auth, *impl->client,
-                                                  impl->journal, clock);
+                                                  impl->journal, clock, impl->defects);
   impl->data_plane = std::make_unique<DataPlane>(impl->world, *impl->state, *impl->callers,
                                                  *impl->engine, impl->journal, clock, impl->url);
   impl->router.set_pre_routing(service::admin_access_hook(o.admin_key));
@@ -282,6 +309,7 @@ nlohmann::json EmulatorServer::ready_document() const {
   const auto ca = impl_->tls->ca_file.string();
   return {{"ca_file", ca},
           {"emulator", emulator},
+          {"defects", impl_->defects.names()},
           {"env",
            {{"NODE_EXTRA_CA_CERTS", ca},
             {"SSL_CERT_FILE", ca},

@@ -17,7 +17,14 @@ boost::asio::awaitable<ToolAuthOutcome> ManagedIdentityToolAuth::authorize(
                               "the project '" + context.project + "' has no managed identity"};
   }
   auto* client = client_;
-  const auto resource = context.connection->audience;
+  auto resource = context.connection->audience;
+  if (defects_.has(Defect::mi_ignore_audience) && resource.starts_with("api://")) {
+    // The application id inside the audience instead of the audience as configured: the MCP
+    // server still takes the token, but its aud is not the connection's audience.
+    resource = resource.substr(6);
+  }
+  // The cached token is thrown away before every call: one token request per call.
+  if (defects_.has(Defect::mi_no_cache)) cache_->invalidate(cache_key(context));
   auto token = co_await cache_->get(cache_key(context), [client, resource, client_id] {
     return client->get_token(resource, oauth::ManagedIdentitySelector::by_client_id(client_id));
   });

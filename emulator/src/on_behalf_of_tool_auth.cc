@@ -21,9 +21,11 @@ boost::asio::awaitable<ToolAuthOutcome> OnBehalfOfToolAuth::authorize(
   auto* client = client_;
   const auto token_url = entra_token_url(idp_url_, context.caller.tid);
   const auto self = oauth::ClientAuthentication::secret_post(self_.client_id, self_.client_secret);
+  auto scope = key.audience;
+  // The audience itself as the scope, without "/.default".
+  if (defects_.has(Defect::obo_wrong_scope)) scope = context.connection->audience;
   auto token = co_await cache_->get(
-      key, [client, token_url, self,
-            grant = oauth::OnBehalfOfGrant{context.caller.token, key.audience}] {
+      key, [client, token_url, self, grant = oauth::OnBehalfOfGrant{context.caller.token, scope}] {
         return client->on_behalf_of(token_url, self, grant);
       });
   if (!token.ok()) co_return token_failure("the on-behalf-of token request", token.error());

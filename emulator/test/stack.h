@@ -4,7 +4,7 @@
 // local CA that every client trusts), as `toolauth up` runs them. Calls go over real loopback
 // HTTPS from the test thread.
 //
-//   Stack stack;
+//   Stack stack;                        // or Stack stack({"skip-state-check"}): a mutant
 //   auto token = stack.user_token("alice");
 //   auto reply = stack.call(http::Method::get, stack.project_url("alpha") +
 //                           "/connections?api-version=v1", token);
@@ -19,6 +19,7 @@
 #include <future>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -55,7 +56,9 @@ class Stack {
   static constexpr const char* kContoso = "9fb93534-081c-4253-b1e2-73a87984a8ab";
   static constexpr const char* kFabrikam = "db149e47-14be-49ab-b93f-e42eabd2d9f2";
 
-  Stack() : work_(boost::asio::make_work_guard(io_)) {
+  // `defects`: the emulator's (defects.h); a restart keeps them.
+  explicit Stack(std::set<std::string> defects = {})
+      : defects_(std::move(defects)), work_(boost::asio::make_work_guard(io_)) {
     dir_ = std::filesystem::temp_directory_path() / ("emulator-stack-" + core::random_hex(8));
     std::filesystem::create_directories(dir_);
     idp::IdpServerOptions i;
@@ -255,6 +258,7 @@ class Stack {
     e.state_dir = dir_;  // the same tls/ folder: one CA for all three
     e.managed_identity_url = idp_->mi_url();
     e.templates = {{"idp_url", idp_->url()}, {"mcp_url", mcp_->url()}};
+    e.defects = defects_;
     emulator_ = take(EmulatorServer::start(io_.get_executor(), clock_, e));
     // The OAuth2 connections' client redirects to this emulator's callback (port 0).
     idp_->provider().add_redirect_uri(
@@ -271,6 +275,7 @@ class Stack {
     return const_cast<Stack*>(this)->on_server_thread(std::move(fn));
   }
 
+  std::set<std::string> defects_;
   std::filesystem::path dir_;
   core::SystemClock clock_;
   boost::asio::io_context io_;

@@ -12,6 +12,7 @@
 
 #include <string>
 
+#include "toolauth/emulator/defects.h"
 #include "toolauth/emulator/tool_auth.h"
 #include "toolauth/oauth/token_cache.h"
 #include "toolauth/oauth/token_endpoint_client.h"
@@ -21,10 +22,16 @@ namespace toolauth::emulator {
 class AgentIdentityToolAuth final : public ToolAuth {
  public:
   // `idp_url`: the Entra authority host; token URLs are <idp_url>/<tenant id>/oauth2/v2.0/token.
-  // The client and cache must outlive this object.
+  // The client and cache must outlive this object. Defect user-token-as-agent: the calls go
+  // through `as_user` (the UserEntraToken flow; it must outlive this object) instead.
   AgentIdentityToolAuth(oauth::TokenEndpointClient& client, oauth::TokenCache& cache,
-                        std::string idp_url)
-      : client_(&client), cache_(&cache), idp_url_(std::move(idp_url)) {}
+                        std::string idp_url, EmulatorDefects defects = {},
+                        ToolAuth* as_user = nullptr)
+      : client_(&client),
+        cache_(&cache),
+        idp_url_(std::move(idp_url)),
+        defects_(defects),
+        as_user_(as_user) {}
   AuthType type() const override { return AuthType::agentic_identity_token; }
   boost::asio::awaitable<ToolAuthOutcome> authorize(const ToolCallContext& context) override;
   boost::asio::awaitable<void> refused(const ToolCallContext& context) override;
@@ -38,6 +45,8 @@ class AgentIdentityToolAuth final : public ToolAuth {
   oauth::TokenEndpointClient* client_;
   oauth::TokenCache* cache_;
   std::string idp_url_;
+  EmulatorDefects defects_;
+  ToolAuth* as_user_;
 };
 
 }  // namespace toolauth::emulator

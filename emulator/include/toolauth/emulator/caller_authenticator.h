@@ -27,6 +27,7 @@
 #include "toolauth/core/clock.h"
 #include "toolauth/core/result.h"
 #include "toolauth/emulator/api_error.h"
+#include "toolauth/emulator/defects.h"
 #include "toolauth/emulator/world.h"
 #include "toolauth/http/client.h"
 #include "toolauth/http/message.h"
@@ -48,8 +49,10 @@ class CallerAuthenticator {
  public:
   static constexpr std::chrono::seconds kLeeway{30};
 
-  // `world`, `client` and `clock` must outlive the authenticator.
-  CallerAuthenticator(const EmulatorWorld& world, http::Client& client, const core::Clock& clock);
+  // `world`, `client` and `clock` must outlive the authenticator. Defect honoured here:
+  // accept-cross-tenant (step 6 is skipped).
+  CallerAuthenticator(const EmulatorWorld& world, http::Client& client, const core::Clock& clock,
+                      EmulatorDefects defects = {});
   ~CallerAuthenticator();
 
   boost::asio::awaitable<core::Result<Caller, ApiError>> authenticate(
@@ -61,6 +64,7 @@ class CallerAuthenticator {
     std::optional<jose::Verifier> verifier;
   };
   const EmulatorWorld* world_;
+  EmulatorDefects defects_;
   std::map<std::string, Issuer, std::less<>> issuers_;  // by tenant id
 };
 

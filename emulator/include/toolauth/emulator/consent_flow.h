@@ -34,6 +34,7 @@
 #include <string_view>
 
 #include "toolauth/core/clock.h"
+#include "toolauth/emulator/defects.h"
 #include "toolauth/emulator/emulator_state.h"
 #include "toolauth/emulator/tool_auth.h"
 #include "toolauth/http/router.h"
@@ -50,8 +51,9 @@ struct ConsentSubject {
   std::string tid;
   std::string oid;
 
-  // "<project>/<connection>/<tid>/<oid>": the vault key.
-  std::string vault_key() const;
+  // "<project>/<connection>/<tid>/<oid>": the vault key. The consent-not-per-* defects leave
+  // out a part (as "*"), so one entry serves every user, connection or project.
+  std::string vault_key(const EmulatorDefects& defects) const;
 };
 
 class ConsentFlow {
@@ -59,8 +61,10 @@ class ConsentFlow {
   static constexpr std::chrono::minutes kLinkLifetime{10};
 
   // All references must outlive the flow. `emulator_url`: the public URL links derive from.
+  // Defects honoured here: no-pkce, skip-state-check, reusable-consent-link and the vault keys'.
   ConsentFlow(EmulatorState& state, oauth::TokenEndpointClient& tokens, oauth::TokenVault& vault,
-              service::Journal& journal, const core::Clock& clock, std::string emulator_url);
+              service::Journal& journal, const core::Clock& clock, std::string emulator_url,
+              EmulatorDefects defects = {});
 
   // A new consent request, issued in response `response_id`.
   ConsentRequired issue(const ConsentSubject& subject, std::string response_id);
@@ -70,6 +74,7 @@ class ConsentFlow {
   std::string redirect_uri() const { return emulator_url_ + "/oauth/callback"; }
   void mount(http::Router& router);
   void clear() { requests_.clear(); }
+  const EmulatorDefects& defects() const { return defects_; }
 
  private:
   enum class Stage { issued, started, completed, declined, failed };
@@ -94,6 +99,7 @@ class ConsentFlow {
   service::Journal* journal_;
   const core::Clock* clock_;
   std::string emulator_url_;
+  EmulatorDefects defects_;
   std::map<std::string, Request, std::less<>> requests_;  // by consent id
 };
 

@@ -9,17 +9,22 @@
 // Connections, agents, responses and conversations live in <state_dir>/emulator.db and
 // survive restarts; the fixtures are seeded on first start and on reset. With an empty
 // state_dir the state is in memory (tests) and TLS material goes to a temporary folder.
+//
+// With `defects` (defects.h) the emulator is deliberately wrong for the conformance suite's
+// self-test; every answer then carries `X-Toolauth-Defects` and the ready document names them.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "toolauth/core/clock.h"
 #include "toolauth/core/log.h"
 #include "toolauth/core/result.h"
+#include "toolauth/emulator/defects.h"
 #include "toolauth/emulator/tool_auth_registry.h"
 #include "toolauth/emulator/world.h"
 
@@ -49,6 +54,9 @@ struct EmulatorServerOptions {
   std::string ca_file;
   std::string admin_key;
   core::Logger logger = core::null_logger();
+  // Mutants for the conformance suite (defects.h), by name; an unknown name fails start().
+  // The caller checks the listeners are loopback.
+  std::set<std::string> defects;
 };
 
 class EmulatorServer {
@@ -64,8 +72,8 @@ class EmulatorServer {
   const EmulatorWorld& world() const;
   // Where the token-based auth types plug in (only on the server's thread).
   ToolAuthRegistry& tool_auth();
-  // {"emulator": {"url", "http_url"}, "ca_file", "env", "world": {"projects": [...]}}; only on
-  // the server's thread.
+  // {"emulator": {"url", "http_url"}, "ca_file", "env", "defects", "world": {"projects":
+  // [...]}}; only on the server's thread.
   nlohmann::json ready_document() const;
   void stop();
 

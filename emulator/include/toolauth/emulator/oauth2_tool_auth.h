@@ -16,7 +16,9 @@
 #include <set>
 #include <string>
 
+#include "toolauth/core/clock.h"
 #include "toolauth/emulator/consent_flow.h"
+#include "toolauth/emulator/defects.h"
 #include "toolauth/emulator/tool_auth.h"
 #include "toolauth/oauth/token_endpoint_client.h"
 #include "toolauth/oauth/token_vault.h"
@@ -25,10 +27,12 @@ namespace toolauth::emulator {
 
 class OAuth2ToolAuth final : public ToolAuth {
  public:
-  // All must outlive this object.
+  // All must outlive this object. Defects honoured here: no-refresh, reuse-refresh-token,
+  // no-single-flight and the vault keys' (consent_flow.h).
   OAuth2ToolAuth(ConsentFlow& consents, oauth::TokenVault& vault,
-                 oauth::TokenEndpointClient& tokens)
-      : consents_(&consents), vault_(&vault), tokens_(&tokens) {}
+                 oauth::TokenEndpointClient& tokens, const core::Clock& clock,
+                 EmulatorDefects defects = {})
+      : consents_(&consents), vault_(&vault), tokens_(&tokens), clock_(&clock), defects_(defects) {}
   AuthType type() const override { return AuthType::oauth2; }
   boost::asio::awaitable<ToolAuthOutcome> authorize(const ToolCallContext& context) override;
   boost::asio::awaitable<void> refused(const ToolCallContext& context) override;
@@ -36,9 +40,17 @@ class OAuth2ToolAuth final : public ToolAuth {
   static ConsentSubject subject(const ToolCallContext& context);
 
  private:
+  bool expiring(const oauth::VaultTokens& tokens) const;
+  // Defect no-single-flight: TokenVault::fresh without its single flight.
+  boost::asio::awaitable<core::Result<oauth::FreshTokens>> fresh_without_single_flight(
+      std::string key, std::string user, oauth::TokenVault::Refresher refresh,
+      oauth::FreshOptions options);
+
   ConsentFlow* consents_;
   oauth::TokenVault* vault_;
   oauth::TokenEndpointClient* tokens_;
+  const core::Clock* clock_;
+  EmulatorDefects defects_;
   std::set<std::string> rejected_;  // vault keys whose access token the MCP server refused
 };
 

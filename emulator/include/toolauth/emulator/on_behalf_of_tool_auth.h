@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "toolauth/emulator/defects.h"
 #include "toolauth/emulator/tool_auth.h"
 #include "toolauth/emulator/world.h"
 #include "toolauth/oauth/token_cache.h"
@@ -17,10 +18,14 @@ namespace toolauth::emulator {
 
 class OnBehalfOfToolAuth final : public ToolAuth {
  public:
-  // The client and cache must outlive this object.
+  // The client and cache must outlive this object. Defect honoured here: obo-wrong-scope.
   OnBehalfOfToolAuth(oauth::TokenEndpointClient& client, oauth::TokenCache& cache,
-                     ClientCredentials self, std::string idp_url)
-      : client_(&client), cache_(&cache), self_(std::move(self)), idp_url_(std::move(idp_url)) {}
+                     ClientCredentials self, std::string idp_url, EmulatorDefects defects = {})
+      : client_(&client),
+        cache_(&cache),
+        self_(std::move(self)),
+        idp_url_(std::move(idp_url)),
+        defects_(defects) {}
   AuthType type() const override { return AuthType::user_entra_token; }
   boost::asio::awaitable<ToolAuthOutcome> authorize(const ToolCallContext& context) override;
   boost::asio::awaitable<void> refused(const ToolCallContext& context) override;
@@ -32,6 +37,7 @@ class OnBehalfOfToolAuth final : public ToolAuth {
   oauth::TokenCache* cache_;
   ClientCredentials self_;
   std::string idp_url_;
+  EmulatorDefects defects_;
 };
 
 }  // namespace toolauth::emulator

@@ -25,6 +25,7 @@
 #include "toolauth/core/clock.h"
 #include "toolauth/emulator/agent.h"
 #include "toolauth/emulator/caller_authenticator.h"
+#include "toolauth/emulator/defects.h"
 #include "toolauth/emulator/emulator_state.h"
 #include "toolauth/emulator/tool_auth_registry.h"
 #include "toolauth/http/client.h"
@@ -59,9 +60,11 @@ using EventSink = std::function<boost::asio::awaitable<void>(const nlohmann::jso
 
 class ResponseEngine {
  public:
-  // All references must outlive the engine.
+  // All references must outlive the engine. Defects honoured here:
+  // leak-key-across-connections, key-in-output, token-in-output, shared-agent-identity,
+  // declined-500, retry-loop-on-401, approval-skips-consent.
   ResponseEngine(EmulatorState& state, ToolAuthRegistry& auth, http::Client& client,
-                 service::Journal& journal, const core::Clock& clock);
+                 service::Journal& journal, const core::Clock& clock, EmulatorDefects defects = {});
 
   // Runs the response to its end and stores it. `sink` may be empty (non-streaming).
   boost::asio::awaitable<core::Result<StoredResponse>> run(ResponseRequest request,
@@ -74,6 +77,7 @@ class ResponseEngine {
   http::Client* client_;
   service::Journal* journal_;
   const core::Clock* clock_;
+  EmulatorDefects defects_;
 };
 
 }  // namespace toolauth::emulator
