@@ -42,7 +42,9 @@ struct InvokeRequest {
   std::string id;  // unique per run; echoed in the answer
   DriverUser user;
   std::string connection;  // connection name as created by setup()
-  std::string tool;        // MCP tool name
+  std::string project;
+  std::optional<std::string> agent;
+  std::string tool;  // MCP tool name
   nlohmann::json arguments = nlohmann::json::object();
   // Re-send of an earlier invoke after consent (the exec protocol's "continue").
   std::optional<std::string> continues;
