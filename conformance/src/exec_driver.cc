@@ -255,6 +255,56 @@ core::Result<DriverAnswer> invoke_answer(const nlohmann::json& answer, const std
 
 }  // namespace
 
+core::Result<std::vector<std::string>> split_command_line(std::string_view command_line) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (std::size_t i = 0; i < command_line.size(); ++i) {
+    const char c = command_line[i];
+    if (quote == '\'') {
+      if (c == '\'')
+        quote = 0;
+      else
+        word += c;
+    } else if (c == '\\' && (quote == 0 || (i + 1 < command_line.size() &&
+                                            std::string_view("\"\\$`").find(command_line[i + 1]) !=
+                                                std::string_view::npos))) {
+      if (++i == command_line.size())
+        return error(core::Errc::invalid_argument, "the command line ends with a backslash");
+      word += command_line[i];
+      in_word = true;
+    } else if (quote == '"') {
+      if (c == '"')
+        quote = 0;
+      else
+        word += c;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      in_word = true;
+    } else if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) words.push_back(std::exchange(word, {}));
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (quote != 0)
+    return error(core::Errc::invalid_argument, "an unclosed quote in the command line");
+  if (in_word) words.push_back(std::move(word));
+  if (words.empty()) return error(core::Errc::invalid_argument, "no command to run");
+  return words;
+}
+
+core::Result<ExecDriverOptions> exec_driver_options(std::string_view command_line,
+                                                    const std::string& ca_file) {
+  ExecDriverOptions options;
+  TOOLAUTH_ASSIGN_OR_RETURN(options.command, split_command_line(command_line));
+  options.environment = {{"NODE_EXTRA_CA_CERTS", ca_file}, {"TOOLAUTH_CA_FILE", ca_file}};
+  return options;
+}
+
 core::Result<std::unique_ptr<ExecDriver>> ExecDriver::start(boost::asio::any_io_executor executor,
                                                             ExecDriverOptions options) {
   auto state = std::make_shared<State>(executor);

@@ -249,5 +249,26 @@ TEST(ExecDriverTest, MissingCommandIsNotFound) {
   EXPECT_EQ(missing.code, core::Errc::not_found);
 }
 
+TEST(ExecDriverTest, CommandLineIsSplitLikeAShellWithoutExpansion) {
+  using Words = std::vector<std::string>;
+  EXPECT_EQ(*split_command_line("node examples/adapter.mjs"),
+            (Words{"node", "examples/adapter.mjs"}));
+  EXPECT_EQ(*split_command_line("  sh -c 'echo $HOME; x'  "), (Words{"sh", "-c", "echo $HOME; x"}));
+  EXPECT_EQ(*split_command_line(R"(a "b c" d\ e "x\"y" '')"),
+            (Words{"a", "b c", "d e", "x\"y", ""}));
+  EXPECT_EQ(*split_command_line(R"("\n")"), (Words{"\\n"}));
+  EXPECT_EQ(split_command_line("").code(), core::Errc::invalid_argument);
+  EXPECT_EQ(split_command_line("a 'b").code(), core::Errc::invalid_argument);
+  EXPECT_EQ(split_command_line("a \\").code(), core::Errc::invalid_argument);
+}
+
+TEST(ExecDriverTest, CertifyOptionsCarryTheLocalCa) {
+  auto options = exec_driver_options("node adapter.mjs", "/state/tls/ca.pem");
+  ASSERT_TRUE(options.ok());
+  EXPECT_EQ(options->command, (std::vector<std::string>{"node", "adapter.mjs"}));
+  EXPECT_EQ(options->environment.at("NODE_EXTRA_CA_CERTS"), "/state/tls/ca.pem");
+  EXPECT_EQ(options->environment.at("TOOLAUTH_CA_FILE"), "/state/tls/ca.pem");
+}
+
 }  // namespace
 }  // namespace toolauth::conformance

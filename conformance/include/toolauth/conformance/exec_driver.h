@@ -37,6 +37,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "toolauth/conformance/driver.h"
@@ -53,6 +54,15 @@ struct ExecDriverOptions {
   // bye() waits this long for the command to exit before it is terminated.
   std::chrono::milliseconds exit_grace{std::chrono::seconds(5)};
 };
+
+// `toolauth certify --driver exec --target CMD`: CMD is a command line, split into argv as a
+// POSIX shell splits words but without any expansion (blanks separate words; '...', "..." and
+// backslash quote). The command gets the local CA in NODE_EXTRA_CA_CERTS (added to Node's
+// roots) and TOOLAUTH_CA_FILE (for adapters in other languages). Errors:
+// core::Errc::invalid_argument (empty, an unclosed quote, a trailing backslash).
+core::Result<std::vector<std::string>> split_command_line(std::string_view command_line);
+core::Result<ExecDriverOptions> exec_driver_options(std::string_view command_line,
+                                                    const std::string& ca_file);
 
 class ExecDriver final : public Driver {
  public:
