@@ -168,14 +168,21 @@ awaitable<core::Result<nlohmann::json>> exchange(ExecDriver::State& state,
       deadline.async_wait(use_tuple));
   if (written.index() == 0 && std::get<0>(std::get<0>(written)))
     co_return co_await command_ended(state);
+  if (written.index() == 1) {  // the command stopped reading; a half-written line is in its way
+    state.broken = core::Error{std::make_error_code(std::errc::timed_out),
+                               "the command did not read " + what + "; it was stopped"};
+    state.note(state.broken->detail);
+    state.process->signal(SIGKILL);
+    co_return *state.broken;
+  }
 
-  while (written.index() == 0) {  // else the write itself timed out
+  for (;;) {
     auto read = co_await (boost::asio::async_read_until(
                               state.process->out(),
                               boost::asio::dynamic_buffer(state.out_buffer, ExecDriver::kMaxLine),
                               '\n', use_tuple) ||
                           deadline.async_wait(use_tuple));
-    if (read.index() == 1) break;
+    if (read.index() == 1) break;  // timed out
     auto [ec, size] = std::get<0>(read);
     if (ec == boost::asio::error::not_found) {
       state.broken = error(core::Errc::parse_error, "an answer line longer than " +
@@ -192,6 +199,7 @@ awaitable<core::Result<nlohmann::json>> exchange(ExecDriver::State& state,
     auto answer = nlohmann::json::parse(text, nullptr, false);
     if (answer.is_discarded() || !answer.is_object()) {
       state.note("not a JSON object (answering " + what + "): " + text.substr(0, 200));
+      if (id) state.late_ids.insert(*id);  // should its real answer follow, it is dropped
       co_return error(core::Errc::parse_error, "the answer to " + what + " is not a JSON object");
     }
     if (answer.contains("id") && answer["id"].is_string() &&
@@ -200,6 +208,7 @@ awaitable<core::Result<nlohmann::json>> exchange(ExecDriver::State& state,
       continue;
     }
     if (id && !is_unsupported(answer) && answer.value("id", nlohmann::json()) != *id) {
+      state.late_ids.insert(*id);
       co_return error(core::Errc::parse_error, "the answer to " + what + " carries id " +
                                                    answer.value("id", nlohmann::json()).dump());
     }

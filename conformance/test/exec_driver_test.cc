@@ -211,6 +211,17 @@ TEST(ExecDriverTest, UnansweredHelloTimesOutAndStopsTheCommand) {
   EXPECT_NE(results.second.error().detail.find("stopped"), std::string::npos);
 }
 
+TEST(ExecDriverTest, CommandNotReadingItsStdinTimesOutAndIsStopped) {
+  auto setup =
+      with_adapter<core::Result<void>>("deaf", [](ExecDriver& d) -> awaitable<core::Result<void>> {
+        // More than a pipe holds, so the write itself blocks.
+        const nlohmann::json world = {{"padding", std::string(1024 * 1024, 'x')}};
+        co_return co_await d.setup(world, kConnections);
+      });
+  EXPECT_EQ(setup.code(), std::errc::timed_out);
+  EXPECT_NE(setup.error().detail.find("did not read setup"), std::string::npos);
+}
+
 TEST(ExecDriverTest, CrashMidRunFailsWithExitStatusAndStderrThenEveryLaterCall) {
   struct Seen {
     core::Result<DriverHello> hello;

@@ -28,8 +28,7 @@ const log = (...args) => console.error('[exec-mcp-sdk-adapter]', ...args);
 // What the platform keeps in memory (the SDK has no storage of its own).
 const connections = new Map(); // "project/name" -> connection from the setup document
 const providers = new Map(); // "project/name" -> Map(oid -> PlatformOAuthProvider)
-const pendingByState = new Map(); // state -> { provider, transport }
-const flows = new Map(); // invoke id -> { provider } (what a "continue" resumes)
+const pendingByState = new Map(); // state -> { provider, transport }: consents under way
 let tenants = []; // world tenants: whose user tokens are accepted
 let callback; // { server, url }
 
@@ -157,14 +156,14 @@ async function callTool(connection, provider, tool, args) {
 
 // First use (no tokens): start the SDK's authorization with the connection's scopes and
 // hand its authorization URL back as the consent link.
-async function startConsent(id, connection, provider) {
+async function startConsent(connection, provider) {
+  pendingByState.delete(provider.pendingState); // a new consent replaces the user's last one
   provider.authorizationUrl = undefined;
   provider.declined = undefined;
   const transport = transportFor(connection, provider);
   const outcome = await auth(provider, { serverUrl: new URL(connection.target), scope: provider.clientMetadata.scope });
   if (outcome !== 'REDIRECT' || !provider.authorizationUrl) throw new AdapterError('consent_failed', `authorization ended in ${outcome}`);
   pendingByState.set(provider.pendingState, { provider, transport });
-  flows.set(id, { provider });
   return { consent: { link: provider.authorizationUrl.href } };
 }
 
@@ -188,13 +187,14 @@ async function invoke(request) {
     if (reason === 'access_denied') throw new AdapterError('consent_declined', 'the user declined the consent');
     throw new AdapterError('authorization_failed', `the authorization server answered ${reason}`);
   }
-  if (!provider.tokens()) return startConsent(request.id, connection, provider);
+  if (!provider.tokens()) return startConsent(connection, provider);
+  provider.authorizationUrl = undefined;
   try {
     return { result: await callTool(connection, provider, request.tool, request.arguments) };
   } catch (error) {
     // The SDK started a new authorization (refresh failed, token refused): consent again.
     if (error?.name === 'UnauthorizedError' && provider.authorizationUrl && !provider.tokens()) {
-      return startConsent(request.id, connection, provider);
+      return startConsent(connection, provider);
     }
     throw error;
   }

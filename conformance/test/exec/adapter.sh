@@ -12,7 +12,9 @@
 #   crash      invoke -> a line on stderr, then exit 3
 #   refuse     setup -> {"ok":false,...}
 #   ignore-bye bye -> keeps running until terminated
+#   deaf       never reads its stdin
 mode=$1
+[ "$mode" = deaf ] && exec sleep 600
 
 answer() { printf '%s\n' "$1"; }
 id_of() { printf '%s' "$1" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p'; }
