@@ -19,8 +19,15 @@ const std::string kAdapter = std::string(TOOLAUTH_EXEC_TEST_DIR) + "/adapter.sh"
 const std::string kUserToken = "user-token-secret-0123456789";
 const std::string kConnectionKey = "connection-key-secret-abcdef";
 
+// Generous limits (a loaded machine must not fail a test), except for the modes that never
+// answer, never read or never exit: their short limit is what the test waits for.
 ExecDriverOptions adapter_options(const std::string& mode) {
-  return {.command = {"sh", kAdapter, mode}, .answer_timeout = 300ms, .exit_grace = 300ms};
+  ExecDriverOptions options{
+      .command = {"sh", kAdapter, mode}, .answer_timeout = 30s, .exit_grace = 10s};
+  if (mode == "silent" || mode == "deaf") options.answer_timeout = 300ms;
+  if (mode == "late") options.answer_timeout = 1s;
+  if (mode == "ignore-bye") options.exit_grace = 300ms;
+  return options;
 }
 
 // Runs `body` with a driver for the adapter in `mode`, then says bye.
