@@ -2,8 +2,9 @@
 // through the exec driver against mock-idp and mock-mcp started in this process: hello,
 // setup, first use of an OAuth2 connection -> consent link; the headless user agent signs in
 // as alice and approves; the re-send -> whoami as alice; bob gets his own consent and his own
-// token; alice's next call needs no consent. Proves the example genuinely completes the
-// first-use and per-user flows, so its baseline cannot hide a broken adapter.
+// token (after declining in project beta: a failed call); alice's next call needs no consent.
+// Proves the example genuinely completes the first-use and per-user flows, so its baseline cannot
+// hide a broken adapter.
 //
 // Built with TOOLAUTH_NODE (the interop tests' node) and TOOLAUTH_EXEC_ADAPTER (adapter.mjs).
 #include <gtest/gtest.h>
@@ -45,8 +46,9 @@ nlohmann::json world_without_secrets(nlohmann::json world) {
   return world;
 }
 
-// Alpha's OAuth2 connection to mock-mcp's bearer mount through the `connector` app, and a
-// CustomKeys connection to the api-key mount (shaped as `certify --print-setup` shows them).
+// Alpha's OAuth2 connection to mock-mcp's bearer mount through the `connector` app, beta's of
+// the same name and target, and a CustomKeys connection to the api-key mount (shaped as
+// `certify --print-setup` shows them).
 nlohmann::json setup_connections(const Environment& env) {
   const auto& world = env.world();
   const auto& connector = named(world, "clients", "connector");
@@ -54,7 +56,7 @@ nlohmann::json setup_connections(const Environment& env) {
   const auto& mcp_api = named(world, "resources", "mcp-api");
   const auto& api_key = named(world, "mounts", "api-key");
   const std::string tenant_url = env.idp_url() + "/" + contoso["id"].get<std::string>();
-  return nlohmann::json::array(
+  auto connections = nlohmann::json::array(
       {{{"name", "oauth-invoke"},
         {"project", "alpha"},
         {"auth_type", "OAuth2"},
@@ -70,6 +72,10 @@ nlohmann::json setup_connections(const Environment& env) {
         {"auth_type", "CustomKeys"},
         {"target", env.mcp_url() + "/mcp/api-key"},
         {"credentials", {{"keys", {{api_key["header"].get<std::string>(), api_key["key"]}}}}}}});
+  auto beta = connections[0];
+  beta["project"] = "beta";
+  connections.push_back(beta);
+  return connections;
 }
 
 struct FlowSeen {
@@ -77,7 +83,8 @@ struct FlowSeen {
   std::vector<std::string> redirect_uris;
   nlohmann::json authorize;  // mock-idp's journal of alice's authorize request
   std::string alice_link, bob_link;
-  UserAgentWalk alice_walk;
+  UserAgentWalk alice_walk, bob_declines;
+  ToolError declined;
   nlohmann::json alice_result, bob_result, alice_again, api_key_result;
   std::string evidence;
   std::vector<std::string> minted;
@@ -141,10 +148,12 @@ awaitable<FlowSeen> run_flow(Environment& env) {
     if (!std::holds_alternative<ToolResult>(value)) throw std::runtime_error(what + ": no result");
     return std::get<ToolResult>(value).output;
   };
-  auto sign_in = [&](const std::string& user, const std::string& link) -> awaitable<UserAgentWalk> {
+  auto sign_in = [&](const std::string& user, const std::string& link,
+                     ConsentDecision decision =
+                         ConsentDecision::approve) -> awaitable<UserAgentWalk> {
     const auto& account = named(env.world(), "users", user);
     UserAgent browser(env.client(), {account["username"], account["password"]});
-    co_return must(co_await browser.open(link, ConsentDecision::approve), user + " signs in");
+    co_return must(co_await browser.open(link, decision), user + " signs in");
   };
 
   // Alice: first use -> consent; she signs in and approves; the re-send -> her whoami.
@@ -158,7 +167,19 @@ awaitable<FlowSeen> run_flow(Environment& env) {
   seen.alice_result =
       result_of(co_await driver->invoke(whoami("2", alice, "1")), "alice's re-send");
 
-  // Bob: his own consent (never alice's token), then his whoami.
+  // Bob in project beta first: his own consent, which he declines -> a failed call.
+  auto in_beta = whoami("3b", bob);
+  in_beta.project = "beta";
+  seen.bob_declines = co_await sign_in(
+      "bob", consent_of(co_await driver->invoke(in_beta), "bob in beta"), ConsentDecision::decline);
+  in_beta.id = "4b";
+  in_beta.continues = "3b";
+  auto declined = must(co_await driver->invoke(in_beta), "bob's re-send in beta");
+  if (!std::holds_alternative<ToolError>(declined))
+    throw std::runtime_error("declined: no ToolError");
+  seen.declined = std::get<ToolError>(declined);
+
+  // Bob in alpha: his own consent (never alice's token), then his whoami.
   seen.bob_link = consent_of(co_await driver->invoke(whoami("3", bob)), "bob's first use");
   co_await sign_in("bob", seen.bob_link);
   seen.bob_result = result_of(co_await driver->invoke(whoami("4", bob, "3")), "bob's re-send");
@@ -211,6 +232,9 @@ TEST(ExecMcpSdkAdapterTest, FirstUseConsentThenPerUserTokensThroughTheExecDriver
   const auto bob_oid = "8b3a1535-3f13-4b70-9856-c32a687b253b";
   EXPECT_EQ(seen.alice_result["structuredContent"]["oid"], alice_oid) << seen.alice_result;
   EXPECT_NE(seen.bob_link, seen.alice_link);
+  EXPECT_TRUE(seen.bob_declines.consent_shown);
+  EXPECT_NE(seen.bob_declines.final_body.find("cancelled"), std::string::npos);
+  EXPECT_EQ(seen.declined.code, "consent_declined");
   EXPECT_EQ(seen.bob_result["structuredContent"]["oid"], bob_oid) << seen.bob_result;
   EXPECT_EQ(seen.alice_again["structuredContent"]["oid"], alice_oid) << seen.alice_again;
   EXPECT_EQ(seen.api_key_result["structuredContent"]["auth"], "api-key") << seen.api_key_result;
