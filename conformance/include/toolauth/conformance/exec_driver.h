@@ -28,8 +28,9 @@
 //     so the command is stopped and every later call fails.
 //   - The command exiting (stdout closed) -> core::Errc::io_error with its exit status and the
 //     tail of its stderr; every later call fails the same way.
-// Evidence: stderr lines and the driver's notes, redacted by shape (core::redact_text) and by
-// value (every user token sent and every secret of the setup connections).
+// Evidence: [{"source":"stderr","line":...} | {"source":"driver","note":...}], redacted by
+// shape (core::redact_text) and by value (every user token sent and every secret of the setup
+// connections).
 // Threading: one call at a time, from coroutines on the executor given to start().
 
 #include <boost/asio/any_io_executor.hpp>
