@@ -17,8 +17,8 @@
 //   - Tokens the driver handles (the user's token) are secrets: it never logs them.
 // Threading: one scenario at a time; calls come from coroutines on the run's executor.
 //
-// Implemented so far: nothing (the agent-service scenarios come next); foundry_driver.h and
-// exec_driver.h describe the two drivers.
+// Implemented so far: the exec driver (exec_driver.h); foundry_driver.h describes the other.
+// The agent-service scenarios that use them come next.
 
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
@@ -42,7 +42,9 @@ struct InvokeRequest {
   std::string id;  // unique per run; echoed in the answer
   DriverUser user;
   std::string connection;  // connection name as created by setup()
-  std::string tool;        // MCP tool name
+  std::string project;
+  std::optional<std::string> agent;
+  std::string tool;  // MCP tool name
   nlohmann::json arguments = nlohmann::json::object();
   // Re-send of an earlier invoke after consent (the exec protocol's "continue").
   std::optional<std::string> continues;

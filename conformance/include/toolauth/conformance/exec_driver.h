@@ -1,24 +1,44 @@
 #pragma once
-// Driver `exec` (not implemented yet): runs a command once and speaks JSON lines with it,
-// version 1 of the protocol in DESIGN.md "The exec driver protocol", so platforms of any shape
-// can be certified through a small adapter. One request per line on the command's stdin, one
-// answer per line on its stdout; stderr is kept (redacted) as evidence.
+// Driver `exec`: runs a command once (without a shell) and speaks JSON lines with it, version 1
+// of the protocol in DESIGN.md "The exec driver protocol", so platforms of any shape can be
+// certified through a small adapter. One request per line on the command's stdin, one answer
+// per line on its stdout; stderr is kept, redacted, as evidence.
 //
 //   -> {"op":"hello","version":1}
 //   <- {"ok":true,"capabilities":["restart",...],"implementation":{...}}
-//   -> {"op":"setup","world":{...},"connections":[...]}               <- {"ok":true}
-//   -> {"op":"invoke","id":"7","user":{"token":"..."},"connection":"c","tool":"whoami",
-//       "arguments":{},"continue":"6"?}
+//   -> {"op":"setup","world":{...},"connections":[...]}
+//   <- {"ok":true,"redirect_uris":["http://127.0.0.1:PORT/callback"]?}
+//   -> {"op":"invoke","id":"7","user":{"token":"..."},"project":"alpha","connection":"c",
+//       "agent":"a"?,"tool":"whoami","arguments":{},"continue":"6"?}
 //   <- {"id":"7","result":{...}} | {"id":"7","consent":{"link":"..."}}
 //      | {"id":"7","error":{"code":"...","message":"..."}}
 //   -> {"op":"restart"}  <- {"ok":true}      (capability "restart")
 //   -> {"op":"bye"}      (no answer; the command should exit)
-// An answer {"ok":false,"error":"unsupported"} maps to a skip. A line that is not JSON, an
-// answer to another id, or no answer within the timeout fails the scenario; the command
-// exiting fails every remaining scenario (with its exit status and stderr as evidence).
+// `redirect_uris` (optional) are the IUT's OAuth callback URLs, which the suite registers at
+// mock-idp for the connections' client. `project` and `agent` extend DESIGN.md's version 1:
+// connection names are unique only within a project.
+//
+// Answers and failures:
+//   - {"ok":false,"error":"unsupported"} (to any op) -> core::Errc::not_found "unsupported":
+//     the runner's skip. Another {"ok":false,...} -> core::Errc::invalid_argument.
+//   - A line that is not a JSON object, or lacks the fields of its answer, and an invoke answer
+//     for another id -> core::Errc::parse_error.
+//   - No answer within answer_timeout -> std::errc::timed_out. A late invoke answer is dropped
+//     (noted in the evidence); after a hello/setup/restart timeout the stream cannot be trusted,
+//     so the command is stopped and every later call fails.
+//   - The command exiting (stdout closed) -> core::Errc::io_error with its exit status and the
+//     tail of its stderr; every later call fails the same way.
+// Evidence: [{"source":"stderr","line":...} | {"source":"driver","note":...}], redacted by
+// shape (core::redact_text) and by value (every user token sent and every secret of the setup
+// connections).
+// Threading: one call at a time, from coroutines on the executor given to start().
 
+#include <boost/asio/any_io_executor.hpp>
 #include <chrono>
+#include <map>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "toolauth/conformance/driver.h"
@@ -29,7 +49,52 @@ inline constexpr int kExecProtocolVersion = 1;
 
 struct ExecDriverOptions {
   std::vector<std::string> command;  // argv; run without a shell
-  std::chrono::seconds answer_timeout{30};
+  // Set over the inherited environment (e.g. NODE_EXTRA_CA_CERTS = the local CA).
+  std::map<std::string, std::string> environment;
+  std::chrono::milliseconds answer_timeout{std::chrono::seconds(30)};
+  // bye() waits this long for the command to exit before it is terminated.
+  std::chrono::milliseconds exit_grace{std::chrono::seconds(5)};
+};
+
+// `toolauth certify --driver exec --target CMD`: CMD is a command line, split into argv as a
+// POSIX shell splits words but without any expansion (blanks separate words; '...', "..." and
+// backslash quote). The command gets the local CA in NODE_EXTRA_CA_CERTS (added to Node's
+// roots) and TOOLAUTH_CA_FILE (for adapters in other languages). Errors:
+// core::Errc::invalid_argument (empty, an unclosed quote, a trailing backslash).
+core::Result<std::vector<std::string>> split_command_line(std::string_view command_line);
+core::Result<ExecDriverOptions> exec_driver_options(std::string_view command_line,
+                                                    const std::string& ca_file);
+
+class ExecDriver final : public Driver {
+ public:
+  // Longest answer line accepted (a longer one is a protocol error).
+  static constexpr std::size_t kMaxLine = 4 * 1024 * 1024;
+  // stderr lines kept for evidence; older ones are dropped (and counted).
+  static constexpr std::size_t kMaxStderrLines = 200;
+
+  // Starts the command. Errors: core::Errc::not_found (no such command), core::Errc::io_error.
+  static core::Result<std::unique_ptr<ExecDriver>> start(boost::asio::any_io_executor executor,
+                                                         ExecDriverOptions options);
+  ~ExecDriver() override;
+
+  boost::asio::awaitable<core::Result<DriverHello>> hello() override;
+  boost::asio::awaitable<core::Result<void>> setup(const nlohmann::json& world,
+                                                   const nlohmann::json& connections) override;
+  boost::asio::awaitable<core::Result<DriverAnswer>> invoke(InvokeRequest request) override;
+  boost::asio::awaitable<core::Result<void>> restart() override;
+  boost::asio::awaitable<void> bye() override;
+  nlohmann::json evidence() override;
+
+  // The IUT's OAuth callback URLs from its setup answer (empty when it gave none).
+  const std::vector<std::string>& redirect_uris() const { return redirect_uris_; }
+
+  struct State;  // shared with the stderr reader, which may outlive the driver briefly
+
+ private:
+  explicit ExecDriver(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+  std::shared_ptr<State> state_;
+  std::vector<std::string> redirect_uris_;
 };
 
 }  // namespace toolauth::conformance

@@ -1,0 +1,174 @@
+#include "toolauth/conformance/piped_process.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <mutex>
+#include <string_view>
+
+extern char** environ;
+
+namespace toolauth::conformance {
+
+namespace {
+
+// "NAME=value" strings: the inherited environment with `extra` set over it.
+std::vector<std::string> environment_with(const std::map<std::string, std::string>& extra) {
+  std::vector<std::string> entries;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    if (!extra.contains(std::string(text.substr(0, text.find('='))))) entries.emplace_back(text);
+  }
+  for (const auto& [name, value] : extra) entries.push_back(name + "=" + value);
+  return entries;
+}
+
+std::vector<char*> c_strings(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+int exit_status_of(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 1;
+}
+
+core::Error system_error(std::string_view what, int error) {
+  return {core::make_error_code(core::Errc::io_error),
+          std::string(what) + ": " + std::strerror(error)};
+}
+
+// Both ends close on exec; posix_spawn's dup2 gives the command its own copies.
+struct Pipe {
+  int read = -1;
+  int write = -1;
+  ~Pipe() {
+    if (read >= 0) ::close(read);
+    if (write >= 0) ::close(write);
+  }
+  int release_read() { return std::exchange(read, -1); }
+  int release_write() { return std::exchange(write, -1); }
+};
+
+bool open_pipe(Pipe& pipe) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return false;
+  pipe.read = fds[0];
+  pipe.write = fds[1];
+  return true;
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<PipedProcess>> PipedProcess::spawn(
+    boost::asio::any_io_executor executor, const std::vector<std::string>& argv,
+    const std::map<std::string, std::string>& extra_env) {
+  if (argv.empty())
+    return core::Error{core::make_error_code(core::Errc::invalid_argument), "no command to run"};
+  static std::once_flag ignore_sigpipe;
+  std::call_once(ignore_sigpipe, [] { std::signal(SIGPIPE, SIG_IGN); });
+
+  std::array<Pipe, 3> pipes;  // stdin, stdout, stderr
+  for (auto& pipe : pipes)
+    if (!open_pipe(pipe)) return system_error("pipe", errno);
+
+  auto arguments = argv;
+  auto environment = environment_with(extra_env);
+  auto c_arguments = c_strings(arguments);
+  auto c_environment = c_strings(environment);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipes[0].read, STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, pipes[1].write, STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, pipes[2].write, STDERR_FILENO);
+  // Every signal unblocked and at its default action (SIGPIPE included), whatever this process
+  // did with them.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setsigdefault(&attributes, &all);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = -1;
+  const int failed = posix_spawnp(&pid, c_arguments[0], &actions, &attributes, c_arguments.data(),
+                                  c_environment.data());
+  posix_spawnattr_destroy(&attributes);
+  posix_spawn_file_actions_destroy(&actions);
+  if (failed == ENOENT)
+    return core::Error{core::make_error_code(core::Errc::not_found),
+                       argv[0] + ": command not found"};
+  if (failed != 0) return system_error(argv[0], failed);
+
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) {
+    const int error = errno;
+    ::kill(pid, SIGKILL);
+    int ignored = 0;
+    ::waitpid(pid, &ignored, 0);
+    return system_error("pidfd_open", error);
+  }
+  return std::unique_ptr<PipedProcess>(
+      new PipedProcess(executor, pid, pidfd, pipes[0].release_write(), pipes[1].release_read(),
+                       pipes[2].release_read()));
+}
+
+PipedProcess::PipedProcess(boost::asio::any_io_executor executor, pid_t pid, int pidfd, int in,
+                           int out, int err)
+    : pid_(pid),
+      pidfd_(executor, pidfd),
+      in_(executor, in),
+      out_(executor, out),
+      err_(executor, err) {}
+
+PipedProcess::~PipedProcess() {
+  if (!status_) {
+    signal(SIGKILL);
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+void PipedProcess::signal(int signal) {
+  // Through the pidfd: it names this command even after its id was given to another one.
+  if (!status_) ::syscall(SYS_pidfd_send_signal, pidfd_.native_handle(), signal, nullptr, 0);
+}
+
+bool PipedProcess::reap_if_ended() {
+  if (status_) return true;
+  int status = 0;
+  pid_t reaped;
+  do {
+    reaped = ::waitpid(pid_, &status, WNOHANG);
+  } while (reaped < 0 && errno == EINTR);
+  if (reaped == 0) return false;
+  status_ = reaped == pid_ ? exit_status_of(status) : 1;
+  return true;
+}
+
+boost::asio::awaitable<int> PipedProcess::wait() {
+  while (!reap_if_ended()) {
+    boost::system::error_code ec;
+    co_await pidfd_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                               boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    if (ec == boost::asio::error::operation_aborted) co_return reap_if_ended() ? *status_ : 1;
+  }
+  co_return *status_;
+}
+
+}  // namespace toolauth::conformance
