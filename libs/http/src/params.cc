@@ -52,7 +52,11 @@ std::optional<std::string> Params::first_repeated() const {
 core::Result<Params> parse_query(std::string_view query) {
   Params params;
   if (query.empty()) return params;
-  auto parsed = boost::urls::parse_query(query);
+  // Boost.URL 1.81's parse_query validates `query` but then iterates from query.data() up to
+  // the first NUL (it builds its query_ref from the pointer alone), so a view into a longer
+  // buffer leaks what follows into the last value. A std::string ends at its NUL.
+  const std::string terminated(query);
+  auto parsed = boost::urls::parse_query(terminated);
   if (!parsed) return core::Error{Errc::malformed_query, parsed.error().message()};
   boost::urls::encoding_opts plus_is_space;
   plus_is_space.space_as_plus = true;

@@ -65,5 +65,16 @@ TEST(ParamsTest, DecodePathSegment) {
   EXPECT_EQ(decode_path_segment("%G0").code(), Errc::malformed_query);
 }
 
+// Boost.URL 1.81 read a view past its end up to the next NUL: "state=xyz" cut from
+// "state=xyz#evil" came back as "xyz#evil".
+TEST(ParamsTest, QueryViewDoesNotReadPastItsEnd) {
+  const std::string buffer = "code=abc&state=xyz#evil HTTP/1.1";
+  const std::string_view query = std::string_view(buffer).substr(0, buffer.find('#'));
+  auto params = parse_query(query);
+  ASSERT_TRUE(params);
+  EXPECT_EQ(params->get("state"), "xyz");
+  EXPECT_EQ(params->get("code"), "abc");
+}
+
 }  // namespace
 }  // namespace toolauth::http
