@@ -40,9 +40,9 @@ struct CertifyArgs {
 int list_catalogue(const conf::Profile& profile, const std::string& glob) {
   for (const auto* s : conf::select(profile.scenarios(), glob)) {
     std::string caps;
-    for (const auto& c : s->capabilities) caps += (caps.empty() ? "" : ",") + c;
-    std::cout << s->id << "  [" << conf::to_string(s->severity) << "; needs " << caps << "]  "
-              << s->title << "\n";
+    for (const auto& c : s->capabilities) caps += (caps.empty() ? "; needs " : ",") + c;
+    std::cout << s->id << "  [" << conf::to_string(s->severity) << caps << "]  " << s->title
+              << "\n";
   }
   std::cout << profile.stamp() << "\n";
   return 0;
