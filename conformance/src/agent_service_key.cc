@@ -76,9 +76,8 @@ void add_key_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out) {
         const auto mark = c->mcp_mark();
         for (const auto* name : {"api-key", "functions-key", "open", "project-mi"}) {
           if (c->connection(r, name) == nullptr) co_return;
-          auto invoked = co_await c->invoke(r, {.connection = name});
-          if (!invoked) co_return;
-          expect_result(r, invoked, name);
+          // Whether each call succeeds is judged elsewhere; here only where keys went.
+          if (!co_await c->invoke(r, {.connection = name})) co_return;
         }
         const auto entries = c->mcp_since(mark);
         for (const auto& k : keys) {
@@ -92,7 +91,7 @@ void add_key_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out) {
       "key/absent-from-output", "The key is absent from what the IUT returns", Severity::must, {},
       {kFoundryKeys, "OWASP API3:2023 (excessive data exposure)"},
       {"invoke whoami and echo on each CustomKeys connection",
-       "expect no key value anywhere in the IUT's answers"},
+       "expect no key value anywhere in the IUT's answers (results and errors alike)"},
       [c](ScenarioRecord& r) -> awaitable<void> {
         const auto keys = key_connections(*c);
         std::vector<std::string> secrets;
@@ -104,7 +103,7 @@ void add_key_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out) {
             auto invoked =
                 co_await c->invoke(r, {.connection = k.name, .tool = tool, .arguments = arguments});
             if (!invoked) co_return;
-            expect_result(r, invoked, k.name + " " + tool);
+            // Errors count as much as results: a key must not leak through either.
             const auto& raw = std::visit(
                 [](const auto& a) -> const nlohmann::json& { return a.raw; }, invoked->answer);
             std::vector<std::string> shown;

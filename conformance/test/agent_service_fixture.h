@@ -22,9 +22,12 @@ struct AgentServiceRun {
   std::vector<std::string> secrets;
 };
 
-// Runs the scenarios matching `glob` (all when empty); `customize` adjusts the emulator.
+// Runs the scenarios matching `glob` (all when empty); `customize` adjusts the emulator's
+// options, `tamper` the started environment (e.g. a deliberately wrong ToolAuth installed in
+// the emulator's registry).
 inline AgentServiceRun run_agent_service_profile(
-    std::string glob, std::function<void(emulator::EmulatorServerOptions&)> customize = {}) {
+    std::string glob, std::function<void(emulator::EmulatorServerOptions&)> customize = {},
+    std::function<void(Environment&)> tamper = {}) {
   return toolauth::testing::run_sync<AgentServiceRun>(
       [&]() -> boost::asio::awaitable<AgentServiceRun> {
         auto executor = co_await boost::asio::this_coro::executor;
@@ -32,6 +35,7 @@ inline AgentServiceRun run_agent_service_profile(
         reference.customize = customize;
         auto env = Environment::start(executor, {.reference_emulator = reference});
         if (!env.ok()) throw std::runtime_error(env.error().message());
+        if (tamper) tamper(**env);
         AgentServiceRun run;
         {
           FoundryDriver driver(executor, foundry_options(**env));
@@ -51,6 +55,13 @@ inline AgentServiceRun run_agent_service_profile(
         (*env)->stop();
         co_return run;
       });
+}
+
+inline Verdict verdict_of(const RunResult& result, std::string_view id) {
+  for (const auto& o : result.outcomes) {
+    if (o.id == id) return o.verdict;
+  }
+  throw std::runtime_error("no outcome " + std::string(id));
 }
 
 // Every outcome that did not pass, with its reason, for assertion messages.
