@@ -107,6 +107,8 @@ awaitable<std::optional<Invoked>> AgentServiceContext::invoke(ScenarioRecord& re
                     (call.continues ? " (re-send of " + *call.continues + ")" : "");
   record.step("invoke " + what);
   auto answer = co_await driver_->invoke(request);
+  // What the driver itself saw (requests it made, their statuses; never a token).
+  for (auto& seen : driver_->evidence()) record.observe(std::move(seen));
   if (!answer.ok()) {
     record.abort("the IUT could not be driven (" + what + "): " + answer.error().message());
     co_return std::nullopt;

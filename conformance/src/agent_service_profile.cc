@@ -58,6 +58,7 @@ awaitable<core::Result<void>> AgentServiceProfile::prepare() {
     if (!registered.ok()) co_return registered.error();
   }
   target_["redirect_uris"] = answer->redirect_uris;
+  target_["setup_evidence"] = driver_->evidence();
   context_->set_setup(std::move(*setup));
   co_return core::Result<void>{};
 }
