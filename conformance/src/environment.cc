@@ -53,7 +53,7 @@ core::Result<std::unique_ptr<Environment>> Environment::start(boost::asio::any_i
   env->world_ = env->idp_->ready_document()["world"];
   env->world_["mounts"] = env->mcp_->ready_document()["world"]["mounts"];
   if (options.reference_emulator) {
-    if (auto started = env->start_emulator(executor); !started.ok()) {
+    if (auto started = env->start_emulator(); !started.ok()) {
       env->stop();
       return started.error();
     }
@@ -61,7 +61,7 @@ core::Result<std::unique_ptr<Environment>> Environment::start(boost::asio::any_i
   return env;
 }
 
-core::Result<void> Environment::start_emulator(boost::asio::any_io_executor executor) {
+core::Result<void> Environment::start_emulator() {
   const auto& reference = *options_.reference_emulator;
   emulator::EmulatorServerOptions options;
   options.host = options_.host;
@@ -74,7 +74,7 @@ core::Result<void> Environment::start_emulator(boost::asio::any_io_executor exec
   options.managed_identity_url = idp_->mi_url();
   if (reference.customize) reference.customize(options);
   TOOLAUTH_ASSIGN_OR_RETURN(emulator_,
-                            emulator::EmulatorServer::start(executor, clock_, std::move(options)));
+                            emulator::EmulatorServer::start(executor_, clock_, std::move(options)));
   const auto& url = emulator_->url();
   const auto colon = url.rfind(':');
   emulator_port_ = static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1)));
@@ -88,7 +88,7 @@ core::Result<std::string> Environment::restart_emulator() {
   emulator_->stop();
   emulator_.reset();
   if (client_) client_->close_idle();
-  TOOLAUTH_RETURN_IF_ERROR(start_emulator(executor_));
+  TOOLAUTH_RETURN_IF_ERROR(start_emulator());
   return emulator_->url();
 }
 

@@ -40,7 +40,9 @@ struct ReferenceEmulatorOptions {
   // Applied to the emulator's options before every start (restarts included): the seam for
   // emulator mutants (defects) and other fixtures. Listeners stay on `host`.
   std::function<void(emulator::EmulatorServerOptions&)> customize;
-  // Mutant names the emulator runs with, as reports stamp them.
+  // Mutant names (`toolauth emulator --defect NAME`) the emulator runs with; reports stamp
+  // them (AgentServiceProfile::defects). The seam for the emulator mutants: once
+  // EmulatorServerOptions has a defects member, start_emulator() forwards this list to it.
   std::vector<std::string> defects;
 };
 
@@ -92,7 +94,7 @@ class Environment {
 
  private:
   Environment() = default;
-  core::Result<void> start_emulator(boost::asio::any_io_executor executor);
+  core::Result<void> start_emulator();
 
   core::SystemClock clock_;
   std::filesystem::path temporary_dir_;
