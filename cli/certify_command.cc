@@ -284,12 +284,8 @@ int run_certify(int argc, char** argv) {
     std::cerr << "toolauth certify: --target is required (a URL, or mock:<mount>)\n";
     return 2;
   }
-  if (agent_service && a.driver == "exec" && !a.print_setup) {
-    std::cerr << "toolauth certify: the exec driver is not available yet\n";
-    return 2;
-  }
-  if (agent_service && !a.target.empty() && !a.target.starts_with("https://") &&
-      !a.target.starts_with("http://")) {
+  if (agent_service && a.driver == "foundry" && !a.target.empty() &&
+      !a.target.starts_with("https://") && !a.target.starts_with("http://")) {
     std::cerr << "toolauth certify: --target is the IUT's endpoint URL (https://host[:port])\n";
     return 2;
   }
