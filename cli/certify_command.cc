@@ -1,6 +1,7 @@
 // toolauth certify: the conformance runner. Starts mock-idp and mock-mcp in this process on one
-// shared clock, runs a profile's scenarios against the implementation under test, prints
-// progress and a summary, writes reports, and exits 0 (pass), 1 (fail) or 2 (usage).
+// shared clock (and, for agent-service without --target, the reference emulator beside them),
+// runs a profile's scenarios against the implementation under test, prints progress and a
+// summary, writes reports, and exits 0 (pass), 1 (fail) or 2 (usage).
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -9,6 +10,7 @@
 
 #include "commands.h"
 #include "common_options.h"
+#include "toolauth/conformance/agent_service_profile.h"
 #include "toolauth/conformance/baseline.h"
 #include "toolauth/conformance/catalogue.h"
 #include "toolauth/conformance/console_report.h"
@@ -16,6 +18,8 @@
 #include "toolauth/conformance/mcp_server_profile.h"
 #include "toolauth/conformance/report_files.h"
 #include "toolauth/conformance/runner.h"
+#include "toolauth/core/json.h"
+#include "toolauth/emulator/world.h"
 
 namespace toolauth::cli {
 
@@ -27,8 +31,8 @@ using boost::asio::awaitable;
 constexpr std::string_view kMockTargetPrefix = "mock:";
 
 struct CertifyArgs {
-  std::string profile, target, metadata_url, api_key_header, api_key_env, scenarios, baseline, out,
-      host, state_dir;
+  std::string profile, target, driver, metadata_url, api_key_header, api_key_env, scenarios,
+      baseline, out, host, state_dir, target_ca_file, target_arm;
   std::uint16_t idp_port = 0, mcp_port = 0;
   bool list = false, print_setup = false;
 };
@@ -36,9 +40,9 @@ struct CertifyArgs {
 int list_catalogue(const conf::Profile& profile, const std::string& glob) {
   for (const auto* s : conf::select(profile.scenarios(), glob)) {
     std::string caps;
-    for (const auto& c : s->capabilities) caps += (caps.empty() ? "" : ",") + c;
-    std::cout << s->id << "  [" << conf::to_string(s->severity) << "; needs " << caps << "]  "
-              << s->title << "\n";
+    for (const auto& c : s->capabilities) caps += (caps.empty() ? "; needs " : ",") + c;
+    std::cout << s->id << "  [" << conf::to_string(s->severity) << caps << "]  " << s->title
+              << "\n";
   }
   std::cout << profile.stamp() << "\n";
   return 0;
@@ -76,10 +80,47 @@ core::Result<conf::McpServerTarget> make_target(const CertifyArgs& a, conf::Envi
   return target;
 }
 
-awaitable<int> certify(CertifyArgs a) {
-  auto env_started = conf::Environment::start(
-      co_await boost::asio::this_coro::executor,
-      {.host = a.host, .idp_port = a.idp_port, .mcp_port = a.mcp_port, .state_dir = a.state_dir});
+// Runs `profile`, prints progress and the summary, writes the reports: the exit code.
+awaitable<int> run_and_report(conf::Profile& profile, const CertifyArgs& a,
+                              const std::string& target, conf::Environment& env) {
+  conf::RunOptions options;
+  options.scenarios = a.scenarios;
+  options.toolauth_version = TOOLAUTH_VERSION;
+  if (!a.baseline.empty()) {
+    auto baseline = conf::load_baseline(a.baseline);
+    if (!baseline.ok()) {
+      std::cerr << "toolauth certify: " << baseline.error().message() << "\n";
+      co_return 2;
+    }
+    options.baseline = std::move(*baseline);
+  }
+  std::cout << "toolauth certify " << profile.stamp() << " against " << target << "\n  idp "
+            << env.idp_url() << "  mcp " << env.mcp_url() << "\n"
+            << std::flush;
+  options.on_result = [](const conf::Outcome& o, std::size_t i, std::size_t n) {
+    conf::print_progress(std::cout, o, i, n);
+  };
+  auto result = co_await conf::run_profile(profile, options);
+  conf::print_summary(std::cout, result);
+  int code = result.ok() ? 0 : 1;
+  if (!a.out.empty()) {
+    if (auto written = conf::write_reports(a.out, result); !written.ok()) {
+      std::cerr << "toolauth certify: " << written.error().message() << "\n";
+      code = 1;
+    } else {
+      std::cout << "reports in " << a.out << "\n";
+    }
+  }
+  co_return code;
+}
+
+conf::EnvironmentOptions environment_options(const CertifyArgs& a) {
+  return {.host = a.host, .idp_port = a.idp_port, .mcp_port = a.mcp_port, .state_dir = a.state_dir};
+}
+
+awaitable<int> certify_mcp_server(CertifyArgs a) {
+  auto env_started =
+      conf::Environment::start(co_await boost::asio::this_coro::executor, environment_options(a));
   if (!env_started.ok()) {
     std::cerr << "toolauth certify: " << env_started.error().message() << "\n";
     co_return 1;
@@ -93,35 +134,79 @@ awaitable<int> certify(CertifyArgs a) {
     code = 2;
   } else {
     conf::McpServerProfile profile(&env, *target);
-    conf::RunOptions options;
-    options.scenarios = a.scenarios;
-    options.toolauth_version = TOOLAUTH_VERSION;
-    if (!a.baseline.empty()) {
-      auto baseline = conf::load_baseline(a.baseline);
-      if (!baseline.ok()) {
-        std::cerr << "toolauth certify: " << baseline.error().message() << "\n";
-        env.stop();
-        co_return 2;
-      }
-      options.baseline = std::move(*baseline);
+    code = co_await run_and_report(profile, a, target->url, env);
+  }
+  env.stop();
+  co_return code;
+}
+
+// "<subscription>/<resource group>/<account>"; empty: the built-in emulator's account.
+core::Result<conf::ArmAccount> arm_account(const std::string& text) {
+  if (text.empty()) {
+    auto fixtures = core::parse_json(emulator::default_emulator_fixtures());
+    if (!fixtures.ok()) return fixtures.error();
+    const auto& arm = (*fixtures)["arm"];
+    return conf::ArmAccount{arm.value("subscription", ""), arm.value("resource_group", ""),
+                            arm.value("account", "")};
+  }
+  const auto first = text.find('/');
+  const auto second = first == std::string::npos ? first : text.find('/', first + 1);
+  if (second == std::string::npos || text.find('/', second + 1) != std::string::npos)
+    return core::Error{core::make_error_code(core::Errc::invalid_argument),
+                       "--target-arm is <subscription>/<resource group>/<account>"};
+  return conf::ArmAccount{text.substr(0, first), text.substr(first + 1, second - first - 1),
+                          text.substr(second + 1)};
+}
+
+// The driver of an agent-service run: foundry (the reference emulator without --target, else
+// the Foundry-shaped IUT at --target) or exec.
+core::Result<std::unique_ptr<conf::Driver>> make_driver(const CertifyArgs& a,
+                                                        conf::Environment& env,
+                                                        boost::asio::any_io_executor executor) {
+  if (a.driver == "exec")
+    return core::Error{core::make_error_code(core::Errc::invalid_argument),
+                       "the exec driver is not available yet"};
+  auto options = conf::foundry_options(env, a.target);
+  if (!a.target.empty()) {
+    auto arm = arm_account(a.target_arm);
+    if (!arm.ok()) return arm.error();
+    options.arm = *arm;
+    options.ca_file = a.target_ca_file;
+  }
+  return std::unique_ptr<conf::Driver>(
+      std::make_unique<conf::FoundryDriver>(executor, std::move(options)));
+}
+
+awaitable<int> certify_agent_service(CertifyArgs a) {
+  auto executor = co_await boost::asio::this_coro::executor;
+  auto options = environment_options(a);
+  // The built-in reference emulator is the IUT unless --target names another.
+  if (a.target.empty() && a.driver == "foundry" && !a.print_setup)
+    options.reference_emulator = conf::ReferenceEmulatorOptions{};
+  auto env_started = conf::Environment::start(executor, options);
+  if (!env_started.ok()) {
+    std::cerr << "toolauth certify: " << env_started.error().message() << "\n";
+    co_return 1;
+  }
+  auto& env = **env_started;
+  int code = 0;
+  if (a.print_setup) {
+    auto setup = conf::agent_service_setup(env);
+    if (setup.ok()) {
+      std::cout << setup->dump(2) << "\n";
+    } else {
+      std::cerr << "toolauth certify: " << setup.error().message() << "\n";
+      code = 1;
     }
-    std::cout << "toolauth certify " << profile.stamp() << " against " << target->url << "\n  idp "
-              << env.idp_url() << "  mcp " << env.mcp_url() << "\n"
-              << std::flush;
-    options.on_result = [](const conf::Outcome& o, std::size_t i, std::size_t n) {
-      conf::print_progress(std::cout, o, i, n);
-    };
-    auto result = co_await conf::run_profile(profile, options);
-    conf::print_summary(std::cout, result);
-    if (!a.out.empty()) {
-      if (auto written = conf::write_reports(a.out, result); !written.ok()) {
-        std::cerr << "toolauth certify: " << written.error().message() << "\n";
-        code = 1;
-      } else {
-        std::cout << "reports in " << a.out << "\n";
-      }
-    }
-    if (!result.ok()) code = 1;
+  } else if (auto driver = make_driver(a, env, executor); !driver.ok()) {
+    std::cerr << "toolauth certify: " << driver.error().detail << "\n";
+    code = 2;
+  } else {
+    conf::AgentServiceProfile profile(&env, driver->get());
+    const auto target = a.target.empty() ? "the reference emulator " + env.emulator()->url()
+                                         : a.target + " (driver " + a.driver + ")";
+    code = co_await run_and_report(profile, a, target, env);
+    co_await (*driver)->bye();
   }
   env.stop();
   co_return code;
@@ -135,7 +220,9 @@ int run_certify(int argc, char** argv) {
   // clang-format off
   options.add_options()
       ("profile", "agent-service, mcp-server or hosted-agent", cxxopts::value<std::string>()->default_value("agent-service"))
-      ("target", "the IUT: its MCP endpoint URL (mcp-server), or mock:<mount> for this run's own mock-mcp", cxxopts::value<std::string>()->default_value(""))
+      ("target", "the IUT: its MCP endpoint URL or mock:<mount> (mcp-server); a Foundry-shaped endpoint https://host[:port] (agent-service; default: the built-in reference emulator)", cxxopts::value<std::string>()->default_value(""))
+      ("target-ca-file", "CA to trust for the IUT's HTTPS (agent-service --target; default: the system store)", cxxopts::value<std::string>()->default_value(""))
+      ("target-arm", "the IUT's account for connection writes: <subscription>/<resource group>/<account> (default: the emulator's)", cxxopts::value<std::string>()->default_value(""))
       ("driver", "foundry or exec (agent-service)", cxxopts::value<std::string>()->default_value("foundry"))
       ("metadata-url", "the IUT's RFC 9728 metadata URL (default: from its challenge, else well-known)", cxxopts::value<std::string>()->default_value(""))
       ("api-key-header", "certify an API-key IUT: the header carrying the key", cxxopts::value<std::string>()->default_value(""))
@@ -158,6 +245,9 @@ int run_certify(int argc, char** argv) {
   CertifyArgs a;
   a.profile = args["profile"].as<std::string>();
   a.target = args["target"].as<std::string>();
+  a.driver = args["driver"].as<std::string>();
+  a.target_ca_file = args["target-ca-file"].as<std::string>();
+  a.target_arm = args["target-arm"].as<std::string>();
   a.metadata_url = args["metadata-url"].as<std::string>();
   a.api_key_header = args["api-key-header"].as<std::string>();
   a.api_key_env = args["api-key-env"].as<std::string>();
@@ -171,30 +261,39 @@ int run_certify(int argc, char** argv) {
   a.list = args.count("list") > 0;
   a.print_setup = args.count("print-setup") > 0;
 
-  if (a.profile == "agent-service" || a.profile == "hosted-agent") {
-    std::cerr << "toolauth certify: the " << a.profile
-              << " profile is not available yet (only mcp-server is)\n";
+  if (a.profile == "hosted-agent") {
+    std::cerr << "toolauth certify: the hosted-agent profile is not available yet\n";
     return 2;
   }
-  if (a.profile != conf::kMcpServerProfile) {
+  if (a.profile != conf::kMcpServerProfile && a.profile != conf::kAgentServiceProfile) {
     std::cerr << "toolauth certify: unknown profile \"" << a.profile
               << "\" (agent-service, mcp-server or hosted-agent)\n";
     return 2;
   }
-  const auto driver = args["driver"].as<std::string>();
-  if (driver != "foundry" && driver != "exec") {
+  if (a.driver != "foundry" && a.driver != "exec") {
     std::cerr << "toolauth certify: --driver is foundry or exec\n";
     return 2;
   }
-  if (a.list) return list_catalogue(conf::McpServerProfile(nullptr, {}), a.scenarios);
-  if (!a.print_setup && a.target.empty()) {
+  const bool agent_service = a.profile == conf::kAgentServiceProfile;
+  if (a.list) {
+    if (agent_service)
+      return list_catalogue(conf::AgentServiceProfile(nullptr, nullptr), a.scenarios);
+    return list_catalogue(conf::McpServerProfile(nullptr, {}), a.scenarios);
+  }
+  if (!agent_service && !a.print_setup && a.target.empty()) {
     std::cerr << "toolauth certify: --target is required (a URL, or mock:<mount>)\n";
+    return 2;
+  }
+  if (agent_service && a.driver == "foundry" && !a.target.empty() &&
+      !a.target.starts_with("https://") && !a.target.starts_with("http://")) {
+    std::cerr << "toolauth certify: --target is the IUT's endpoint URL (https://host[:port])\n";
     return 2;
   }
 
   boost::asio::io_context io(1);
   int code = 1;
-  boost::asio::co_spawn(io, certify(std::move(a)), [&](std::exception_ptr e, int result) {
+  auto run = agent_service ? certify_agent_service(std::move(a)) : certify_mcp_server(std::move(a));
+  boost::asio::co_spawn(io, std::move(run), [&](std::exception_ptr e, int result) {
     if (e) {
       try {
         std::rethrow_exception(e);

@@ -21,6 +21,9 @@ std::string label(const Outcome& o) {
   return "FAIL";
 }
 
+// Wide enough for the longest catalogue id (agent-service/managed-identity/...) plus a space.
+constexpr std::size_t kIdWidth = 56;
+
 std::string padded(std::string text, std::size_t width) {
   if (text.size() < width) text.append(width - text.size(), ' ');
   return text;
@@ -33,7 +36,7 @@ void print_progress(std::ostream& out, const Outcome& o, std::size_t index, std:
   std::snprintf(counter, sizeof counter, "[%2zu/%zu] ", index + 1, total);
   char time[32];
   std::snprintf(time, sizeof time, "%6.2fs", o.seconds);
-  out << counter << padded(label(o), 6) << padded(o.id, 44) << time;
+  out << counter << padded(label(o), 6) << padded(o.id, kIdWidth) << time;
   if (!o.reason.empty()) out << "  " << o.reason;
   out << "\n" << std::flush;
 }
@@ -49,10 +52,10 @@ void print_summary(std::ostream& out, const RunResult& run) {
     out << "\n";
   }
   if (!run.error.empty()) out << "error: " << run.error << "\n";
-  out << "  " << padded("scenario", 44) << padded("severity", 9) << "verdict\n";
+  out << "  " << padded("scenario", kIdWidth) << padded("severity", 9) << "verdict\n";
   for (const auto& o : run.outcomes)
-    out << "  " << padded(o.id, 44) << padded(std::string(to_string(o.severity)), 9) << label(o)
-        << "\n";
+    out << "  " << padded(o.id, kIdWidth) << padded(std::string(to_string(o.severity)), 9)
+        << label(o) << "\n";
   char line[160];
   std::snprintf(line, sizeof line,
                 "\n%zu scenarios: %zu passed, %zu failed (%zu expected), %zu skipped, %zu stale "

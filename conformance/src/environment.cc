@@ -8,6 +8,8 @@ namespace toolauth::conformance {
 core::Result<std::unique_ptr<Environment>> Environment::start(boost::asio::any_io_executor executor,
                                                               EnvironmentOptions options) {
   std::unique_ptr<Environment> env(new Environment());
+  env->options_ = options;
+  env->executor_ = executor;
   std::filesystem::path state_dir = options.state_dir;
   if (state_dir.empty()) {
     env->temporary_dir_ =
@@ -50,7 +52,44 @@ core::Result<std::unique_ptr<Environment>> Environment::start(boost::asio::any_i
       executor, http::ClientOptions{.ca_file = env->idp_->ca_file().string()});
   env->world_ = env->idp_->ready_document()["world"];
   env->world_["mounts"] = env->mcp_->ready_document()["world"]["mounts"];
+  if (options.reference_emulator) {
+    if (auto started = env->start_emulator(); !started.ok()) {
+      env->stop();
+      return started.error();
+    }
+  }
   return env;
+}
+
+core::Result<void> Environment::start_emulator() {
+  const auto& reference = *options_.reference_emulator;
+  emulator::EmulatorServerOptions options;
+  options.host = options_.host;
+  // The first start picks a port; a restart takes the same one, so consent links and the
+  // redirect URI registered at mock-idp stay valid.
+  options.port = emulator_port_ != 0 ? emulator_port_ : reference.port;
+  options.http_port = std::nullopt;
+  options.state_dir = state_dir_;  // the same tls/ folder: one CA for all three
+  options.templates = {{"idp_url", idp_->url()}, {"mcp_url", mcp_->url()}};
+  options.managed_identity_url = idp_->mi_url();
+  if (reference.customize) reference.customize(options);
+  TOOLAUTH_ASSIGN_OR_RETURN(emulator_,
+                            emulator::EmulatorServer::start(executor_, clock_, std::move(options)));
+  const auto& url = emulator_->url();
+  const auto colon = url.rfind(':');
+  emulator_port_ = static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1)));
+  return core::Result<void>{};
+}
+
+core::Result<std::string> Environment::restart_emulator() {
+  if (!emulator_)
+    return core::Error{core::make_error_code(core::Errc::invalid_argument),
+                       "no reference emulator runs in this environment"};
+  emulator_->stop();
+  emulator_.reset();
+  if (client_) client_->close_idle();
+  TOOLAUTH_RETURN_IF_ERROR(start_emulator());
+  return emulator_->url();
 }
 
 Environment::~Environment() {
@@ -71,6 +110,7 @@ void Environment::stop() {
   if (stopped_) return;
   stopped_ = true;
   if (client_) client_->close_idle();
+  if (emulator_) emulator_->stop();
   if (mcp_) mcp_->stop();
   if (idp_) idp_->stop();
 }

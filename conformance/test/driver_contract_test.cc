@@ -1,5 +1,5 @@
-// driver.h is an interface only (the agent-service profile comes next): this checks it can
-// be implemented as documented and that answers keep their three shapes apart.
+// driver.h as an interface: this checks it can be implemented as documented, that answers keep
+// their three shapes apart, and that reconfigure() defaults to "unsupported" (a skip).
 #include <gtest/gtest.h>
 
 #include "toolauth/conformance/driver.h"
@@ -17,16 +17,14 @@ class ScriptedDriver final : public Driver {
   awaitable<core::Result<DriverHello>> hello() override {
     co_return DriverHello{{"approvals"}, {{"name", "scripted"}}};
   }
-  awaitable<core::Result<void>> setup(const nlohmann::json&, const nlohmann::json&) override {
-    co_return core::Result<void>{};
+  awaitable<core::Result<SetupAnswer>> setup(const nlohmann::json&) override {
+    co_return SetupAnswer{};
   }
   awaitable<core::Result<DriverAnswer>> invoke(InvokeRequest request) override {
     if (!request.continues) co_return DriverAnswer{ConsentRequired{"https://iut/consent/1"}};
     co_return DriverAnswer{ToolResult{{{"oid", "alice"}}}};
   }
-  awaitable<core::Result<void>> restart() override {
-    co_return core::Error{core::make_error_code(core::Errc::not_found), "unsupported"};
-  }
+  awaitable<core::Result<void>> restart() override { co_return unsupported_operation(); }
   awaitable<void> bye() override { co_return; }
 };
 
@@ -42,6 +40,15 @@ TEST(DriverContractTest, ConsentThenResultOnContinue) {
   EXPECT_TRUE(std::holds_alternative<ConsentRequired>(answers.first));
   EXPECT_TRUE(std::holds_alternative<ToolResult>(answers.second));
   EXPECT_EQ(kExecProtocolVersion, 1);
+}
+
+TEST(DriverContractTest, ReconfigureIsUnsupportedUnlessImplemented) {
+  ScriptedDriver driver;
+  auto answer = toolauth::testing::run_sync<core::Result<void>>(
+      [&]() -> awaitable<core::Result<void>> { co_return co_await driver.reconfigure({}); });
+  ASSERT_FALSE(answer.ok());
+  EXPECT_EQ(answer.error().code, core::make_error_code(core::Errc::not_found));
+  EXPECT_EQ(answer.error().detail, "unsupported");
 }
 
 }  // namespace

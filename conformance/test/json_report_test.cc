@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "agent_service_fixture.h"
 #include "toolauth/core/config.h"
 
 namespace toolauth::conformance {
@@ -84,6 +85,17 @@ TEST(JsonReportTest, ConformsToTheCommittedSchema) {
   EXPECT_EQ(report["summary"]["failed"], 1);
   EXPECT_EQ(report["ok"], false);
   EXPECT_EQ(report["scenarios"][0]["checks"][0]["expected"], "401");
+}
+
+// A real run, not a sample: the agent-service profile against the reference emulator.
+TEST(JsonReportTest, AnAgentServiceRunConformsToTheCommittedSchema) {
+  auto schema = core::load_json_file(TOOLAUTH_REPORT_SCHEMA);
+  ASSERT_TRUE(schema.ok()) << schema.error().message();
+  const auto run = testing::run_agent_service_profile("agent-service/key/*").result;
+  const auto report = json_report(run);
+  EXPECT_EQ(violation(*schema, report, "$"), "");
+  EXPECT_EQ(report["suite"], "agent-service@1.0.0");
+  EXPECT_EQ(report["summary"]["passed"], 4);
 }
 
 TEST(JsonReportTest, TheSchemaCheckerCatchesAViolation) {

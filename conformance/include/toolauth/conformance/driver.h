@@ -7,9 +7,12 @@
 // Contract:
 //   - hello() comes first and once; it returns the capabilities ("restart", "clock",
 //     "approvals", ...). A scenario needing a capability the driver lacks is skipped.
-//   - setup() creates the connections the profile needs, exactly as
-//     `toolauth certify --print-setup --profile agent-service` describes them, before any
-//     invoke().
+//   - setup() creates the connections and agents the profile needs, exactly as
+//     `toolauth certify --print-setup --profile agent-service` describes them (the setup
+//     document, agent_service_setup.h), before any invoke(). Its answer names the IUT's OAuth
+//     callback URLs, which the suite registers at mock-idp for the connection's client.
+//   - reconfigure() changes one connection after setup (capability "reconfigure"), e.g. a
+//     rotated key.
 //   - invoke() never throws for an IUT's refusal: refusals are DriverAnswer::error. Transport
 //     failures (the IUT is gone) are core::Result errors, which fail the scenario.
 //   - An operation the driver does not support answers core::Errc::not_found with detail
@@ -17,8 +20,7 @@
 //   - Tokens the driver handles (the user's token) are secrets: it never logs them.
 // Threading: one scenario at a time; calls come from coroutines on the run's executor.
 //
-// Implemented so far: the exec driver (exec_driver.h); foundry_driver.h describes the other.
-// The agent-service scenarios that use them come next.
+// Implemented: FoundryDriver (foundry_driver.h) and ExecDriver (exec_driver.h).
 
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
@@ -26,7 +28,9 @@
 #include <set>
 #include <string>
 #include <variant>
+#include <vector>
 
+#include "toolauth/core/error.h"
 #include "toolauth/core/result.h"
 
 namespace toolauth::conformance {
@@ -41,8 +45,12 @@ struct DriverUser {
 struct InvokeRequest {
   std::string id;  // unique per run; echoed in the answer
   DriverUser user;
-  std::string connection;  // connection name as created by setup()
+  // Connection names are unique only within a project (alpha/oauth-invoke vs
+  // beta/oauth-invoke is the per-project case).
   std::string project;
+  std::string connection;  // connection name as created by setup()
+  // The agent to run (a setup document agent); default: the connection's agent that needs no
+  // approval.
   std::optional<std::string> agent;
   std::string tool;  // MCP tool name
   nlohmann::json arguments = nlohmann::json::object();
@@ -50,15 +58,20 @@ struct InvokeRequest {
   std::optional<std::string> continues;
 };
 
+// `raw` in each answer is everything the IUT sent back (the whole response), so scenarios
+// can prove a secret is absent from all of it, not just from the tool's output.
 struct ToolResult {
   nlohmann::json output;  // what the IUT returned for the tool call
+  nlohmann::json raw;
 };
 struct ConsentRequired {
   std::string link;  // opaque: followed by the headless user agent, never parsed
+  nlohmann::json raw;
 };
 struct ToolError {
   std::string code;
   std::string message;
+  nlohmann::json raw;
 };
 using DriverAnswer = std::variant<ToolResult, ConsentRequired, ToolError>;
 
@@ -67,14 +80,26 @@ struct DriverHello {
   nlohmann::json implementation;  // name, version, as the IUT describes itself
 };
 
+struct SetupAnswer {
+  std::vector<std::string> redirect_uris;  // the IUT's OAuth callback URL(s)
+};
+
+inline core::Error unsupported_operation() {
+  return core::Error{core::make_error_code(core::Errc::not_found), "unsupported"};
+}
+
 class Driver {
  public:
   virtual ~Driver() = default;
   virtual boost::asio::awaitable<core::Result<DriverHello>> hello() = 0;
-  // `world` is the ready document's world without secrets the IUT must not see; `connections`
-  // as --print-setup lists them.
-  virtual boost::asio::awaitable<core::Result<void>> setup(const nlohmann::json& world,
-                                                           const nlohmann::json& connections) = 0;
+  // `setup` is the setup document (agent_service_setup.h): world without the secrets the IUT
+  // must not see, ca_file, connections, agents.
+  virtual boost::asio::awaitable<core::Result<SetupAnswer>> setup(const nlohmann::json& setup) = 0;
+  // Replaces one connection (a setup document connection entry) (capability "reconfigure").
+  virtual boost::asio::awaitable<core::Result<void>> reconfigure(const nlohmann::json& connection) {
+    (void)connection;
+    co_return unsupported_operation();
+  }
   virtual boost::asio::awaitable<core::Result<DriverAnswer>> invoke(InvokeRequest request) = 0;
   // Restarts the IUT, keeping its state (capability "restart").
   virtual boost::asio::awaitable<core::Result<void>> restart() = 0;

@@ -3,8 +3,14 @@
 // shared clock (port 0 unless told otherwise), sharing one state folder and hence one local CA,
 // so one http::Client trusting that CA reaches both and any IUT configured with it.
 //
-//   auto env = Environment::start(executor, {});
-//   env->idp_url();  env->world();  env->idp_journal();
+// With `reference_emulator` set, the reference IUT of the agent-service profile runs beside
+// them: the Foundry Agent Service emulator on the same clock and state folder (so the same
+// CA), with mock-idp's and mock-mcp's URLs templated into its fixtures and mock-idp's IMDS
+// listener as its managed-identity endpoint. restart_emulator() stops it and starts it again
+// on the same port and state folder, as a process restart would.
+//
+//   auto env = Environment::start(executor, {.reference_emulator = ReferenceEmulatorOptions{}});
+//   env->idp_url();  env->world();  env->idp_journal();  env->emulator()->url();
 //
 // Lifecycle: start() binds every listener before it returns; stop() closes them (call it
 // before the io_context is destroyed). Threading: the executor's one thread.
@@ -12,18 +18,33 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "toolauth/core/clock.h"
 #include "toolauth/core/result.h"
+#include "toolauth/emulator/emulator_server.h"
 #include "toolauth/http/client.h"
 #include "toolauth/idp/idp_server.h"
 #include "toolauth/mcp/mcp_server.h"
 #include "toolauth/service/journal.h"
 
 namespace toolauth::conformance {
+
+struct ReferenceEmulatorOptions {
+  std::uint16_t port = 0;
+  // Applied to the emulator's options before every start (restarts included): the seam for
+  // emulator mutants (defects) and other fixtures. Listeners stay on `host`.
+  std::function<void(emulator::EmulatorServerOptions&)> customize;
+  // Mutant names (`toolauth emulator --defect NAME`) the emulator runs with; reports stamp
+  // them (AgentServiceProfile::defects). The seam for the emulator mutants: once
+  // EmulatorServerOptions has a defects member, start_emulator() forwards this list to it.
+  std::vector<std::string> defects;
+};
 
 struct EnvironmentOptions {
   std::string host = "localhost";
@@ -33,6 +54,8 @@ struct EnvironmentOptions {
   // Keys and the local CA persist here, so an IUT configured once keeps trusting them; empty:
   // a temporary folder removed by stop().
   std::filesystem::path state_dir;
+  // Start the reference emulator as the IUT (agent-service); nullopt: no emulator.
+  std::optional<ReferenceEmulatorOptions> reference_emulator;
 };
 
 class Environment {
@@ -46,6 +69,14 @@ class Environment {
   core::SystemClock& clock() { return clock_; }
   idp::IdpServer& idp() { return *idp_; }
   mcp::McpServer& mcp() { return *mcp_; }
+  // The reference emulator; nullptr unless options.reference_emulator.
+  emulator::EmulatorServer* emulator() { return emulator_.get(); }
+  const ReferenceEmulatorOptions* emulator_options() const {
+    return options_.reference_emulator ? &*options_.reference_emulator : nullptr;
+  }
+  // Stops the emulator and starts it on the same port and state folder (its database, vault
+  // key and CA survive; in-memory state does not). Answers its URL.
+  core::Result<std::string> restart_emulator();
   const std::string& idp_url() const;
   const std::string& mcp_url() const;
   std::string ca_file() const;
@@ -63,12 +94,17 @@ class Environment {
 
  private:
   Environment() = default;
+  core::Result<void> start_emulator();
 
   core::SystemClock clock_;
   std::filesystem::path temporary_dir_;
   std::filesystem::path state_dir_;
   std::unique_ptr<idp::IdpServer> idp_;
   std::unique_ptr<mcp::McpServer> mcp_;
+  std::unique_ptr<emulator::EmulatorServer> emulator_;
+  EnvironmentOptions options_;
+  std::uint16_t emulator_port_ = 0;
+  boost::asio::any_io_executor executor_;
   std::unique_ptr<http::Client> client_;
   nlohmann::json world_;
   bool stopped_ = false;

@@ -1,0 +1,151 @@
+#pragma once
+// What the agent-service scenario groups share: the environment (mock-idp, mock-mcp, their
+// journals and admin planes), the driver of the IUT, the setup document pushed to it, and
+// helpers every group needs. Each group lives in its own file (agent_service_<group>.cc)
+// and registers its scenarios through add_<group>_scenarios(AgentServiceContext&, out):
+//
+//   void add_key_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out) {
+//     out.push_back(ctx.scenario("key/header-sent", "...", Severity::must, {}, {refs}, {steps},
+//         [&ctx](ScenarioRecord& r) -> awaitable<void> {
+//           const auto mark = ctx.mcp_mark();
+//           auto answer = co_await ctx.invoke(r, {.connection = "api-key"});
+//           if (!answer) co_return;  // ctx.invoke aborted the record
+//           for (const auto& e : ctx.mcp_since(mark, "api-key")) ...
+//         }));
+//   }
+//
+// Scenario bodies run one at a time (the runner's order); the context lives as long as the
+// profile. The body is constructed without an environment for --list: helpers are only
+// called from bodies, after prepare().
+//
+// State a scenario changes in the shared world (clock offset, token lifetimes, faults at
+// mock-idp and mock-mcp) is reset by after_scenario(); anything else a scenario changes in the
+// IUT it undoes with on_cleanup() (run after the scenario, even when it stopped half way).
+
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "toolauth/conformance/driver.h"
+#include "toolauth/conformance/environment.h"
+#include "toolauth/conformance/idp_tokens.h"
+#include "toolauth/conformance/scenario.h"
+#include "toolauth/conformance/user_agent.h"
+
+namespace toolauth::conformance {
+
+// One tool call as a user; the defaults are alice calling whoami.
+struct Invocation {
+  std::string user = "alice";
+  std::string project = "alpha";
+  std::string connection;
+  std::string tool = "whoami";
+  nlohmann::json arguments = nlohmann::json::object();
+  std::optional<std::string> agent;  // default: the connection's agent (no approval)
+  // Re-send of an earlier invocation (its Invoked::id), after consent or approval.
+  std::optional<std::string> continues;
+};
+
+struct Invoked {
+  std::string id;  // for Invocation::continues
+  DriverAnswer answer;
+};
+
+class AgentServiceContext {
+ public:
+  // `env` and `driver` may be null (listing only).
+  AgentServiceContext(Environment* env, Driver* driver);
+  ~AgentServiceContext();
+
+  Environment& env() { return *env_; }
+  Driver& driver() { return *driver_; }
+  IdpTokens& tokens() { return *tokens_; }
+  const nlohmann::json& setup() const { return setup_; }
+  void set_setup(nlohmann::json setup) { setup_ = std::move(setup); }
+  const std::set<std::string>& capabilities() const { return capabilities_; }
+  void set_capabilities(std::set<std::string> capabilities) {
+    capabilities_ = std::move(capabilities);
+  }
+
+  // A scenario of this profile: id "agent-service/<group>/<name>".
+  Scenario scenario(std::string id, std::string title, Severity severity,
+                    std::vector<std::string> capabilities, std::vector<std::string> spec_refs,
+                    std::vector<std::string> steps, Scenario::Body body) const;
+
+  // --- the world ------------------------------------------------------------------------
+  // A setup document connection; the record is aborted (and nullptr returned) when absent.
+  const nlohmann::json* connection(ScenarioRecord& record, std::string_view name,
+                                   std::string_view project = "alpha");
+  // The mock-mcp mount a target URL points at ("" when none).
+  std::string mount_of(std::string_view target) const;
+  std::string user_oid(std::string_view user) const;
+  const nlohmann::json* identity(std::string_view name) const;
+
+  // --- acting as a user -------------------------------------------------------------------
+  // A caller token for the IUT's API (audience https://ai.azure.com) from mock-idp (ROPC with
+  // the public client `caller`); minted again when the shared clock moved since. A secret.
+  boost::asio::awaitable<core::Result<std::string>> caller_token(const std::string& user);
+  // Invokes through the driver as `call.user`, recording a step and an observation (the answer
+  // shape, never a token). A transport failure or missing token aborts the record and answers
+  // nullopt.
+  boost::asio::awaitable<std::optional<Invoked>> invoke(ScenarioRecord& record, Invocation call);
+  // The headless user agent opens a consent link as `user` and approves or declines; the walk
+  // is observed (trail, final status), never the password.
+  boost::asio::awaitable<core::Result<UserAgentWalk>> follow_consent(ScenarioRecord& record,
+                                                                     const std::string& link,
+                                                                     const std::string& user,
+                                                                     ConsentDecision decision);
+
+  // --- evidence ---------------------------------------------------------------------------
+  std::uint64_t idp_mark() const;
+  std::uint64_t mcp_mark() const;
+  // Journal entries after a mark, oldest first ({"seq","at","kind",...fields}); `kind` ""
+  // for all kinds. mcp_since filters on the mount ("" for all) and kind "mcp".
+  nlohmann::json idp_since(std::uint64_t mark, std::string_view kind = "") const;
+  nlohmann::json mcp_since(std::uint64_t mark, std::string_view mount = "") const;
+
+  // --- changing the world -----------------------------------------------------------------
+  // A call to an admin plane (<server>/_admin/<path>); non-2xx is an error naming the answer.
+  boost::asio::awaitable<core::Result<nlohmann::json>> idp_admin(http::Method method,
+                                                                 std::string path,
+                                                                 nlohmann::json body = nullptr);
+  boost::asio::awaitable<core::Result<nlohmann::json>> mcp_admin(http::Method method,
+                                                                 std::string path,
+                                                                 nlohmann::json body = nullptr);
+  // Moves the shared clock forward (capability "clock"); after_scenario puts it back.
+  void advance_clock(std::chrono::seconds step);
+  // Runs after the current scenario (last registered first).
+  void on_cleanup(std::function<boost::asio::awaitable<void>()> undo);
+  // Resets the clock, token lifetimes and faults and runs the cleanups.
+  boost::asio::awaitable<void> after_scenario();
+
+ private:
+  Environment* env_;
+  Driver* driver_;
+  std::unique_ptr<IdpTokens> tokens_;
+  nlohmann::json setup_ = nlohmann::json::object();
+  std::set<std::string> capabilities_;
+  struct CachedToken {
+    std::string token;
+    core::Clock::duration offset;
+  };
+  std::map<std::string, CachedToken> caller_tokens_;
+  std::vector<std::function<boost::asio::awaitable<void>()>> cleanups_;
+  std::uint64_t invocations_ = 0;
+};
+
+// How an answer reads in steps and checks: "result", "consent", "error <code>: <message>".
+std::string describe(const DriverAnswer& answer);
+
+// Group registrations (one file each).
+void add_key_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out);
+void add_managed_identity_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out);
+void add_agent_identity_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out);
+void add_user_entra_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out);
+
+}  // namespace toolauth::conformance

@@ -1,0 +1,208 @@
+#include "toolauth/conformance/agent_service_context.h"
+
+#include "toolauth/conformance/agent_service_setup.h"
+#include "toolauth/core/error.h"
+#include "toolauth/core/json.h"
+
+namespace toolauth::conformance {
+
+namespace {
+
+using boost::asio::awaitable;
+
+nlohmann::json entries_after(const service::Journal& journal, std::uint64_t mark,
+                             std::string_view kind, std::map<std::string, std::string> where) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& e :
+       journal.query({.kind = std::string(kind), .after_seq = mark, .where = std::move(where)}))
+    out.push_back(service::Journal::to_json(e));
+  return out;
+}
+
+}  // namespace
+
+std::string describe(const DriverAnswer& answer) {
+  if (std::holds_alternative<ToolResult>(answer)) return "result";
+  if (std::holds_alternative<ConsentRequired>(answer)) return "consent request";
+  const auto& e = std::get<ToolError>(answer);
+  return "error " + e.code + (e.message.empty() ? "" : ": " + e.message.substr(0, 200));
+}
+
+AgentServiceContext::AgentServiceContext(Environment* env, Driver* driver)
+    : env_(env), driver_(driver) {
+  if (env_ != nullptr) tokens_ = std::make_unique<IdpTokens>(*env_);
+}
+
+AgentServiceContext::~AgentServiceContext() = default;
+
+Scenario AgentServiceContext::scenario(std::string id, std::string title, Severity severity,
+                                       std::vector<std::string> capabilities,
+                                       std::vector<std::string> spec_refs,
+                                       std::vector<std::string> steps, Scenario::Body body) const {
+  Scenario s;
+  s.id = std::string(kAgentServiceProfile) + "/" + id;
+  s.title = std::move(title);
+  s.severity = severity;
+  s.profile = std::string(kAgentServiceProfile);
+  s.capabilities = std::move(capabilities);
+  s.spec_refs = std::move(spec_refs);
+  s.steps = std::move(steps);
+  s.body = std::move(body);
+  return s;
+}
+
+const nlohmann::json* AgentServiceContext::connection(ScenarioRecord& record, std::string_view name,
+                                                      std::string_view project) {
+  const auto* found = setup_connection(setup_, project, name);
+  if (found == nullptr)
+    record.abort("the setup document has no connection " + std::string(project) + "/" +
+                 std::string(name));
+  return found;
+}
+
+std::string AgentServiceContext::mount_of(std::string_view target) const {
+  for (const auto& mount : env_->world().value("mounts", nlohmann::json::array())) {
+    if (mount.value("url", "") == target) return mount.value("name", "");
+  }
+  return {};
+}
+
+std::string AgentServiceContext::user_oid(std::string_view user) const {
+  const auto* found = find_named(env_->world(), "users", user);
+  return found ? found->value("oid", std::string()) : std::string();
+}
+
+const nlohmann::json* AgentServiceContext::identity(std::string_view name) const {
+  return find_named(env_->world(), "identities", name);
+}
+
+awaitable<core::Result<std::string>> AgentServiceContext::caller_token(const std::string& user) {
+  const auto offset = env_->clock().offset();
+  if (auto cached = caller_tokens_.find(user);
+      cached != caller_tokens_.end() && cached->second.offset == offset)
+    co_return cached->second.token;
+  auto token = co_await tokens_->user_token({user, std::string(kFoundryScope)});
+  if (!token.ok()) co_return token.error();
+  caller_tokens_[user] = {*token, offset};
+  co_return *token;
+}
+
+awaitable<std::optional<Invoked>> AgentServiceContext::invoke(ScenarioRecord& record,
+                                                              Invocation call) {
+  auto token = co_await caller_token(call.user);
+  if (!token.ok()) {
+    record.abort("no caller token for " + call.user + ": " + token.error().message());
+    co_return std::nullopt;
+  }
+  InvokeRequest request;
+  request.id = "invoke-" + std::to_string(++invocations_);
+  request.user = {call.user, *token};
+  request.project = call.project;
+  request.connection = call.connection;
+  request.agent = call.agent;
+  request.tool = call.tool;
+  request.arguments = call.arguments;
+  request.continues = call.continues;
+  const auto what = call.tool + " on " + call.project + "/" + call.connection + " as " + call.user +
+                    (call.continues ? " (re-send of " + *call.continues + ")" : "");
+  record.step("invoke " + what);
+  auto answer = co_await driver_->invoke(request);
+  // What the driver itself saw (requests it made, their statuses; never a token).
+  for (auto& seen : driver_->evidence()) record.observe(std::move(seen));
+  if (!answer.ok()) {
+    record.abort("the IUT could not be driven (" + what + "): " + answer.error().message());
+    co_return std::nullopt;
+  }
+  nlohmann::json seen = {{"invoke", request.id}, {"call", what}, {"answer", describe(*answer)}};
+  if (const auto* result = std::get_if<ToolResult>(&*answer)) seen["output"] = result->output;
+  record.observe(std::move(seen));
+  co_return Invoked{request.id, std::move(*answer)};
+}
+
+awaitable<core::Result<UserAgentWalk>> AgentServiceContext::follow_consent(
+    ScenarioRecord& record, const std::string& link, const std::string& user,
+    ConsentDecision decision) {
+  const auto* fixture = find_named(env_->world(), "users", user);
+  if (fixture == nullptr)
+    co_return core::Error{core::make_error_code(core::Errc::not_found), "no user " + user};
+  record.step("the headless user agent opens the consent link as " + user + " and " +
+              (decision == ConsentDecision::approve ? "approves" : "declines"));
+  UserAgent browser(env_->client(),
+                    {fixture->value("username", ""), fixture->value("password", "")});
+  auto walk = co_await browser.open(link, decision);
+  if (walk.ok()) {
+    record.observe({{"consent_walk", walk->trail},
+                    {"final_status", walk->final_status},
+                    {"signed_in", walk->signed_in},
+                    {"consent_shown", walk->consent_shown}});
+  }
+  co_return walk;
+}
+
+std::uint64_t AgentServiceContext::idp_mark() const { return env_->idp_journal().last_seq(); }
+std::uint64_t AgentServiceContext::mcp_mark() const { return env_->mcp_journal().last_seq(); }
+
+nlohmann::json AgentServiceContext::idp_since(std::uint64_t mark, std::string_view kind) const {
+  return entries_after(env_->idp_journal(), mark, kind, {});
+}
+
+nlohmann::json AgentServiceContext::mcp_since(std::uint64_t mark, std::string_view mount) const {
+  std::map<std::string, std::string> where;
+  if (!mount.empty()) where["mount"] = std::string(mount);
+  return entries_after(env_->mcp_journal(), mark, "mcp", std::move(where));
+}
+
+namespace {
+
+awaitable<core::Result<nlohmann::json>> admin_call(http::Client& client, std::string url,
+                                                   http::Method method, nlohmann::json body) {
+  http::ClientRequest request{.method = method, .url = std::move(url)};
+  if (!body.is_null()) {
+    request.body = body.dump();
+    request.headers.set("Content-Type", "application/json");
+  }
+  const auto path = request.url.substr(request.url.find("/_admin/"));
+  auto response = co_await client.send(std::move(request));
+  if (!response.ok()) co_return response.error();
+  if (response->status < 200 || response->status > 299)
+    co_return core::Error{core::make_error_code(core::Errc::invalid_argument),
+                          path + " answered " + std::to_string(response->status) + " " +
+                              response->body.substr(0, 200)};
+  auto parsed = core::parse_json(response->body);
+  co_return parsed.ok() ? *parsed : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+awaitable<core::Result<nlohmann::json>> AgentServiceContext::idp_admin(http::Method method,
+                                                                       std::string path,
+                                                                       nlohmann::json body) {
+  co_return co_await admin_call(env_->client(), env_->idp_url() + "/_admin/" + path, method,
+                                std::move(body));
+}
+
+awaitable<core::Result<nlohmann::json>> AgentServiceContext::mcp_admin(http::Method method,
+                                                                       std::string path,
+                                                                       nlohmann::json body) {
+  co_return co_await admin_call(env_->client(), env_->mcp_url() + "/_admin/" + path, method,
+                                std::move(body));
+}
+
+void AgentServiceContext::advance_clock(std::chrono::seconds step) { env_->clock().advance(step); }
+
+void AgentServiceContext::on_cleanup(std::function<awaitable<void>()> undo) {
+  cleanups_.push_back(std::move(undo));
+}
+
+awaitable<void> AgentServiceContext::after_scenario() {
+  if (env_ == nullptr) co_return;
+  auto cleanups = std::move(cleanups_);
+  cleanups_.clear();
+  for (auto it = cleanups.rbegin(); it != cleanups.rend(); ++it) co_await (*it)();
+  if (env_->clock().offset() != core::Clock::duration::zero()) env_->clock().reset();
+  (void)co_await idp_admin(http::Method::delete_, "lifetimes");
+  (void)co_await idp_admin(http::Method::delete_, "faults");
+  (void)co_await mcp_admin(http::Method::delete_, "faults");
+}
+
+}  // namespace toolauth::conformance
