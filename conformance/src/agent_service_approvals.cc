@@ -112,7 +112,8 @@ void add_approvals_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& ou
         r.check("whoami names alice", output.is_object() && output.value("oid", "") == oid, oid,
                 output.is_object() ? output.value("oid", "(none)") : output.dump());
         const auto calls = calls_only(c->mcp_since(approved_at, mount), "whoami");
-        r.check("whoami went out after the approval", !calls.empty(), "at least one call", "none");
+        r.check("whoami went out after the approval", !calls.empty(), "at least one call",
+                std::to_string(calls.size()));
         r.check("every whoami call was allowed", refusals(calls).empty(), "none refused",
                 join_or_none(refusals(calls)));
         const auto seen = principal_values(calls, "oid");

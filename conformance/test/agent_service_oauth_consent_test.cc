@@ -36,7 +36,7 @@ TEST(AgentServiceOAuthConsentTest, ReferenceEmulatorPassesEveryConsentScenario) 
 
 // Scenarios isolate their consents: those that need a first-time user pass alone too, so none
 // depends on what ran before it.
-TEST(AgentServiceOAuthConsentTest, EachScenarioPassesAloneWhateverRanBefore) {
+TEST(AgentServiceOAuthConsentTest, ScenariosNeedingAFirstTimeUserPassAloneToo) {
   for (const auto* id : {"agent-service/oauth/per-user", "agent-service/oauth/declined",
                          "agent-service/oauth/first-use-consent"}) {
     const auto result = testing::run_agent_service_profile(id).result;
