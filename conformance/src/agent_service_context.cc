@@ -24,6 +24,7 @@ nlohmann::json entries_after(const service::Journal& journal, std::uint64_t mark
 std::string describe(const DriverAnswer& answer) {
   if (std::holds_alternative<ToolResult>(answer)) return "result";
   if (std::holds_alternative<ConsentRequired>(answer)) return "consent request";
+  if (std::holds_alternative<ApprovalRequired>(answer)) return "approval request";
   const auto& e = std::get<ToolError>(answer);
   return "error " + e.code + (e.message.empty() ? "" : ": " + e.message.substr(0, 200));
 }
@@ -103,8 +104,10 @@ awaitable<std::optional<Invoked>> AgentServiceContext::invoke(ScenarioRecord& re
   request.tool = call.tool;
   request.arguments = call.arguments;
   request.continues = call.continues;
+  request.approve = call.approve;
   const auto what = call.tool + " on " + call.project + "/" + call.connection + " as " + call.user +
-                    (call.continues ? " (re-send of " + *call.continues + ")" : "");
+                    (call.continues ? " (re-send of " + *call.continues + ")" : "") +
+                    (call.approve ? *call.approve ? ", approved" : ", denied" : "");
   record.step("invoke " + what);
   auto answer = co_await driver_->invoke(request);
   // What the driver itself saw (requests it made, their statuses; never a token).
@@ -121,7 +124,7 @@ awaitable<std::optional<Invoked>> AgentServiceContext::invoke(ScenarioRecord& re
 
 awaitable<core::Result<UserAgentWalk>> AgentServiceContext::follow_consent(
     ScenarioRecord& record, const std::string& link, const std::string& user,
-    ConsentDecision decision) {
+    ConsentDecision decision, const std::string& tamper_state_at) {
   const auto* fixture = find_named(env_->world(), "users", user);
   if (fixture == nullptr)
     co_return core::Error{core::make_error_code(core::Errc::not_found), "no user " + user};
@@ -129,6 +132,10 @@ awaitable<core::Result<UserAgentWalk>> AgentServiceContext::follow_consent(
               (decision == ConsentDecision::approve ? "approves" : "declines"));
   UserAgent browser(env_->client(),
                     {fixture->value("username", ""), fixture->value("password", "")});
+  if (!tamper_state_at.empty()) {
+    record.step("the user agent changes the state on its way back to " + tamper_state_at);
+    browser.tamper_state_at(tamper_state_at);
+  }
   auto walk = co_await browser.open(link, decision);
   if (walk.ok()) {
     record.observe({{"consent_walk", walk->trail},
@@ -137,6 +144,25 @@ awaitable<core::Result<UserAgentWalk>> AgentServiceContext::follow_consent(
                     {"consent_shown", walk->consent_shown}});
   }
   co_return walk;
+}
+
+awaitable<bool> AgentServiceContext::without_consents(ScenarioRecord& record,
+                                                      std::vector<std::string> users) {
+  for (const auto& user : users) {
+    record.step("the IUT forgets " + user + "'s consents");
+    auto forgotten = co_await driver_->forget_consents({user, {}});
+    if (!forgotten.ok()) {
+      if (forgotten.error().detail == "unsupported")
+        record.skip("the driver cannot make the IUT forget a user's consents");
+      else
+        record.abort("forgetting " + user + "'s consents failed: " + forgotten.error().message());
+      co_return false;
+    }
+  }
+  on_cleanup([this, users]() -> awaitable<void> {
+    for (const auto& user : users) (void)co_await driver_->forget_consents({user, {}});
+  });
+  co_return true;
 }
 
 std::uint64_t AgentServiceContext::idp_mark() const { return env_->idp_journal().last_seq(); }

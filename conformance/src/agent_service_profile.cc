@@ -10,6 +10,22 @@ using boost::asio::awaitable;
 
 constexpr std::string_view kSetupUser = "alice";
 
+// The reference emulator's admin plane revokes a user's vault entries (every connection).
+awaitable<core::Result<void>> forget_reference_consents(Environment& env, const std::string& user) {
+  const auto* fixture = find_named(env.world(), "users", user);
+  if (fixture == nullptr || env.emulator() == nullptr)
+    co_return core::Error{core::make_error_code(core::Errc::not_found), "no user " + user};
+  auto answer = co_await env.client().send(
+      {.method = http::Method::delete_,
+       .url = env.emulator()->url() + "/_admin/vault?user=" + fixture->value("oid", "")});
+  if (!answer.ok()) co_return answer.error();
+  if (answer->status != 200)
+    co_return core::Error{
+        core::make_error_code(core::Errc::invalid_argument),
+        "the emulator's /_admin/vault answered " + std::to_string(answer->status)};
+  co_return core::Result<void>{};
+}
+
 JournalSource in_process_journal(std::string name, service::Journal& journal) {
   return {std::move(name),
           [&journal]() -> awaitable<core::Result<std::uint64_t>> { co_return journal.last_seq(); },
@@ -30,6 +46,8 @@ AgentServiceProfile::AgentServiceProfile(Environment* env, Driver* driver)
   add_managed_identity_scenarios(*context_, scenarios_);
   add_agent_identity_scenarios(*context_, scenarios_);
   add_user_entra_scenarios(*context_, scenarios_);
+  add_oauth_consent_scenarios(*context_, scenarios_);
+  add_approvals_scenarios(*context_, scenarios_);
 }
 
 AgentServiceProfile::~AgentServiceProfile() = default;
@@ -59,6 +77,7 @@ awaitable<core::Result<void>> AgentServiceProfile::prepare() {
   }
   target_["redirect_uris"] = answer->redirect_uris;
   target_["setup_evidence"] = driver_->evidence();
+  context_->set_redirect_uris(answer->redirect_uris);
   context_->set_setup(std::move(*setup));
   co_return core::Result<void>{};
 }
@@ -94,6 +113,9 @@ FoundryDriverOptions foundry_options(Environment& env, std::string endpoint) {
       co_return env.restart_emulator();
     };
     options.shares_clock = true;
+    options.forget_consents = [&env](const std::string& user) -> awaitable<core::Result<void>> {
+      co_return co_await forget_reference_consents(env, user);
+    };
   }
   return options;
 }

@@ -113,6 +113,10 @@ core::Result<nlohmann::json> agent_service_setup(const Environment& env) {
                     {"project", kProjectAlpha},
                     {"connection", "open"},
                     {"require_approval", "always"}});
+  agents.push_back({{"name", kOAuthApprovalAgent},
+                    {"project", kProjectAlpha},
+                    {"connection", "oauth-invoke"},
+                    {"require_approval", "always"}});
 
   return nlohmann::json{{"profile", kAgentServiceProfile}, {"world", public_world(world)},
                         {"ca_file", env.ca_file()},        {"idp", {{"url", env.idp_url()}}},

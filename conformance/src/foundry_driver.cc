@@ -79,7 +79,7 @@ DriverAnswer map_response(int status, const nlohmann::json& body) {
                         ? body["error"]
                         : nlohmann::json::object();
     return ToolError{e.value("code", "http_" + std::to_string(status)),
-                     e.value("message", std::string()), body};
+                     e.value("message", std::string()), body, status};
   }
   const auto output =
       body.is_object() ? body.value("output", nlohmann::json::array()) : nlohmann::json::array();
@@ -90,7 +90,7 @@ DriverAnswer map_response(int status, const nlohmann::json& body) {
     if (type == "oauth_consent_request")
       return ConsentRequired{item.value("consent_link", ""), body};
     if (type == "mcp_approval_request")
-      return ToolError{"approval_required", item.value("id", std::string()), body};
+      return ApprovalRequired{item.value("id", std::string()), body};
     if (type == "mcp_list_tools" && item.contains("error") && item["error"].is_string())
       list_error = item["error"];
     if (type != "mcp_call") continue;
@@ -105,10 +105,10 @@ DriverAnswer map_response(int status, const nlohmann::json& body) {
     }
     const auto& error = item.contains("error") ? item["error"] : nlohmann::json();
     return ToolError{"tool_failed", error.is_string() ? error.get<std::string>() : error.dump(),
-                     body};
+                     body, status};
   }
-  if (!list_error.empty()) return ToolError{"list_tools_failed", list_error, body};
-  return ToolError{"no_tool_call", "the response called no tool", body};
+  if (!list_error.empty()) return ToolError{"list_tools_failed", list_error, body, status};
+  return ToolError{"no_tool_call", "the response called no tool", body, status};
 }
 
 FoundryDriver::FoundryDriver(boost::asio::any_io_executor executor, FoundryDriverOptions options)
@@ -236,6 +236,15 @@ awaitable<core::Result<DriverAnswer>> FoundryDriver::invoke(InvokeRequest reques
       co_return core::Error{core::make_error_code(core::Errc::invalid_argument),
                             "no earlier invoke " + *request.continues};
     body["previous_response_id"] = previous->second;
+    if (request.approve) {
+      const auto asked = approvals_.find(*request.continues);
+      if (asked == approvals_.end())
+        co_return core::Error{core::make_error_code(core::Errc::invalid_argument),
+                              "invoke " + *request.continues + " asked for no approval"};
+      body["input"] = nlohmann::json::array({{{"type", "mcp_approval_response"},
+                                              {"approval_request_id", asked->second},
+                                              {"approve", *request.approve}}});
+    }
   } else {
     body["input"] = input_for(request);
   }
@@ -251,7 +260,15 @@ awaitable<core::Result<DriverAnswer>> FoundryDriver::invoke(InvokeRequest reques
                                        request.tool + " as " + request.user.name},
                        {"status", reply->status},
                        {"response_status", answer.is_object() ? answer.value("status", "") : ""}});
-  co_return map_response(reply->status, answer);
+  auto mapped = map_response(reply->status, answer);
+  if (const auto* approval = std::get_if<ApprovalRequired>(&mapped))
+    approvals_[request.id] = approval->request_id;
+  co_return mapped;
+}
+
+awaitable<core::Result<void>> FoundryDriver::forget_consents(const DriverUser& user) {
+  if (!options_.forget_consents) co_return unsupported_operation();
+  co_return co_await options_.forget_consents(user.name);
 }
 
 awaitable<core::Result<void>> FoundryDriver::restart() {

@@ -104,6 +104,28 @@ http::Params url_params(std::string_view url) {
   return params.ok() ? std::move(*params) : http::Params{};
 }
 
+std::string tampered_state(std::string_view state) {
+  std::string out(state);
+  if (out.empty()) return "x";
+  out[0] = out[0] == 'A' ? 'B' : 'A';
+  return out;
+}
+
+std::string with_tampered_state(std::string_view url) {
+  const auto question = url.find('?');
+  if (question == std::string_view::npos) return std::string(url);
+  const auto hash = url.find('#', question);
+  const auto end = hash == std::string_view::npos ? url.size() : hash;
+  const std::string query(url.substr(question + 1, end - question - 1));
+  auto params = http::parse_query(query);
+  if (!params.ok() || !params->has("state")) return std::string(url);
+  http::Params changed;
+  for (const auto& [name, value] : params->items())
+    changed.add(name, name == "state" ? tampered_state(value) : value);
+  return std::string(url.substr(0, question + 1)) + http::encode_form(changed) +
+         std::string(url.substr(end));
+}
+
 UserAgent::UserAgent(http::Client& client, FixtureUser user)
     : client_(&client), user_(std::move(user)) {}
 
@@ -160,6 +182,10 @@ boost::asio::awaitable<core::Result<UserAgentWalk>> UserAgent::open(std::string 
       const auto location = response->headers.get("location");
       if (!location) co_return page_error("a redirect without Location from " + url);
       url = resolve_url(url, *location);
+      if (!tamper_state_at_.empty() && url.starts_with(tamper_state_at_)) {
+        url = with_tampered_state(url);
+        walk.trail.push_back("state tampered");
+      }
       method = http::Method::get;
       body.clear();
       continue;
@@ -205,6 +231,14 @@ boost::asio::awaitable<core::Result<UserAgentWalk>> UserAgent::open(std::string 
         walk.params = std::move(fields);
         walk.trail.push_back("stop at " + without_query(target));
         co_return walk;
+      }
+      if (!tamper_state_at_.empty() && target.starts_with(tamper_state_at_) &&
+          fields.has("state")) {
+        http::Params changed;
+        for (const auto& [name, value] : fields.items())
+          changed.add(name, name == "state" ? tampered_state(value) : value);
+        fields = std::move(changed);
+        walk.trail.push_back("state tampered");
       }
       walk.trail.push_back("form_post");
       body = http::encode_form(fields);

@@ -46,15 +46,21 @@ TEST(AgentServiceSetupTest, ListsTheCatalogueConnectionsWithLiveUrls) {
   EXPECT_EQ(setup["_ca_exists"], true);
 }
 
-TEST(AgentServiceSetupTest, OneAgentPerConnectionPlusTheSecondAgentAndTheApprovalAgent) {
+TEST(AgentServiceSetupTest, OneAgentPerConnectionPlusTheSecondAgentAndTheApprovalAgents) {
   const auto setup = setup_document();
   EXPECT_EQ(setup_agent_for(setup, "alpha", "api-key"), "api-key-agent");
   EXPECT_EQ(setup_agent_for(setup, "beta", "oauth-invoke"), "oauth-invoke-agent");
-  EXPECT_EQ(setup["agents"].size(), setup["connections"].size() + 2);
-  bool approval = false;
-  for (const auto& a : setup["agents"])
+  // The approval agent on oauth-invoke is never the connection's default agent.
+  EXPECT_EQ(setup_agent_for(setup, "alpha", "oauth-invoke"), "oauth-invoke-agent");
+  EXPECT_EQ(setup["agents"].size(), setup["connections"].size() + 3);
+  bool approval = false, oauth_approval = false;
+  for (const auto& a : setup["agents"]) {
     approval |= a["name"] == kApprovalAgent && a["require_approval"] == "always";
+    oauth_approval |= a["name"] == kOAuthApprovalAgent && a["connection"] == "oauth-invoke" &&
+                      a["require_approval"] == "always";
+  }
   EXPECT_TRUE(approval);
+  EXPECT_TRUE(oauth_approval);
 }
 
 TEST(AgentServiceSetupTest, HoldsNoPasswordAndNoSecretButTheConnectionClients) {

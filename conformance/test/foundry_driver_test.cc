@@ -50,6 +50,7 @@ TEST(FoundryDriverMapTest, FailedMcpCallIsAToolError) {
   ASSERT_TRUE(std::holds_alternative<ToolError>(answer));
   EXPECT_EQ(std::get<ToolError>(answer).code, "tool_failed");
   EXPECT_EQ(std::get<ToolError>(answer).message, "denied");
+  EXPECT_EQ(std::get<ToolError>(answer).status, 200);
 }
 
 TEST(FoundryDriverMapTest, ErrorObjectIsAToolErrorWithItsCode) {
@@ -57,15 +58,16 @@ TEST(FoundryDriverMapTest, ErrorObjectIsAToolErrorWithItsCode) {
       map_response(403, {{"error", {{"code", "PermissionDenied"}, {"message", "other tenant"}}}});
   ASSERT_TRUE(std::holds_alternative<ToolError>(answer));
   EXPECT_EQ(std::get<ToolError>(answer).code, "PermissionDenied");
+  EXPECT_EQ(std::get<ToolError>(answer).status, 403);
   auto bare = map_response(500, nullptr);
   EXPECT_EQ(std::get<ToolError>(bare).code, "http_500");
+  EXPECT_EQ(std::get<ToolError>(bare).status, 500);
 }
 
 TEST(FoundryDriverMapTest, ApprovalRequestAndNoCallAreNamed) {
   auto approval =
       map_response(200, response_with({{{"type", "mcp_approval_request"}, {"id", "mcpr_1"}}}));
-  EXPECT_EQ(std::get<ToolError>(approval).code, "approval_required");
-  EXPECT_EQ(std::get<ToolError>(approval).message, "mcpr_1");
+  EXPECT_EQ(std::get<ApprovalRequired>(approval).request_id, "mcpr_1");
   auto none = map_response(200, response_with({{{"type", "message"}}}));
   EXPECT_EQ(std::get<ToolError>(none).code, "no_tool_call");
 }

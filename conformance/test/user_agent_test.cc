@@ -29,6 +29,16 @@ TEST(UserAgentTest, ReadsPagesAndUrls) {
   EXPECT_EQ(url_params("https://cb/x#error=access_denied").get_or("error", ""), "access_denied");
 }
 
+TEST(UserAgentTest, TamperedStateDiffersInOneCharacterOnly) {
+  EXPECT_EQ(tampered_state("abc"), "Abc");
+  EXPECT_EQ(tampered_state("Abc"), "Bbc");
+  EXPECT_EQ(tampered_state(""), "x");
+  EXPECT_EQ(with_tampered_state("https://iut/cb?code=c1&state=s%2B1#f"),
+            "https://iut/cb?code=c1&state=A%2B1#f");
+  EXPECT_EQ(with_tampered_state("https://iut/cb?code=c1"), "https://iut/cb?code=c1");
+  EXPECT_EQ(with_tampered_state("https://iut/cb"), "https://iut/cb");
+}
+
 struct Walks {
   UserAgentWalk approved, again, declined;
 };
@@ -82,6 +92,24 @@ TEST(UserAgentTest, SignsInApprovesAndDeclinesAtTheMockIdp) {
   EXPECT_TRUE(walks.declined.consent_shown);
   EXPECT_EQ(walks.declined.params.get_or("error", ""), "access_denied");
   EXPECT_FALSE(walks.declined.params.has("code"));
+}
+
+TEST(UserAgentTest, TampersWithTheStateOnlyOnTheWayBackToTheGivenPrefix) {
+  auto walk = testing::with_environment<UserAgentWalk>([](Environment& env)
+                                                           -> awaitable<UserAgentWalk> {
+    const auto* resource = find_named(env.world(), "resources", "mcp-api");
+    const auto* alice = find_named(env.world(), "users", "alice");
+    UserAgent browser(env.client(), {alice->value("username", ""), alice->value("password", "")});
+    browser.tamper_state_at("https://localhost/callback");
+    auto done =
+        co_await browser.open(authorize_url(env, resource->value("app_id_uri", "") + "/Tools.Read"),
+                              ConsentDecision::approve, "https://localhost/callback");
+    co_return done.ok() ? *done : UserAgentWalk{};
+  });
+  // mock-idp got the real state (it answered with a code); the callback sees another one.
+  EXPECT_FALSE(walk.params.get_or("code", "").empty());
+  EXPECT_EQ(walk.params.get_or("state", ""), "Atate-1");
+  EXPECT_NE(std::find(walk.trail.begin(), walk.trail.end(), "state tampered"), walk.trail.end());
 }
 
 TEST(UserAgentTest, AWrongPasswordEndsOnTheLoginPageAgainWithoutLooping) {

@@ -49,6 +49,8 @@ struct Invocation {
   std::optional<std::string> agent;  // default: the connection's agent (no approval)
   // Re-send of an earlier invocation (its Invoked::id), after consent or approval.
   std::optional<std::string> continues;
+  // With `continues`: approve (or deny) the approval that invocation asked for.
+  std::optional<bool> approve;
 };
 
 struct Invoked {
@@ -67,6 +69,9 @@ class AgentServiceContext {
   IdpTokens& tokens() { return *tokens_; }
   const nlohmann::json& setup() const { return setup_; }
   void set_setup(nlohmann::json setup) { setup_ = std::move(setup); }
+  // The IUT's OAuth callback URLs (its setup answer), as registered at mock-idp.
+  const std::vector<std::string>& redirect_uris() const { return redirect_uris_; }
+  void set_redirect_uris(std::vector<std::string> uris) { redirect_uris_ = std::move(uris); }
   const std::set<std::string>& capabilities() const { return capabilities_; }
   void set_capabilities(std::set<std::string> capabilities) {
     capabilities_ = std::move(capabilities);
@@ -95,11 +100,16 @@ class AgentServiceContext {
   // nullopt.
   boost::asio::awaitable<std::optional<Invoked>> invoke(ScenarioRecord& record, Invocation call);
   // The headless user agent opens a consent link as `user` and approves or declines; the walk
-  // is observed (trail, final status), never the password.
-  boost::asio::awaitable<core::Result<UserAgentWalk>> follow_consent(ScenarioRecord& record,
-                                                                     const std::string& link,
-                                                                     const std::string& user,
-                                                                     ConsentDecision decision);
+  // is observed (trail, final status), never the password. `tamper_state_at`: see
+  // UserAgent::tamper_state_at (a redirect URI of the IUT).
+  boost::asio::awaitable<core::Result<UserAgentWalk>> follow_consent(
+      ScenarioRecord& record, const std::string& link, const std::string& user,
+      ConsentDecision decision, const std::string& tamper_state_at = {});
+  // Makes the IUT forget the delegated tokens of `users` now and again after the scenario
+  // (Driver::forget_consents), so the scenario starts from "never consented" and leaves no
+  // consent behind. False when it cannot: the record is skipped (unsupported) or aborted.
+  boost::asio::awaitable<bool> without_consents(ScenarioRecord& record,
+                                                std::vector<std::string> users);
 
   // --- evidence ---------------------------------------------------------------------------
   std::uint64_t idp_mark() const;
@@ -129,6 +139,7 @@ class AgentServiceContext {
   Driver* driver_;
   std::unique_ptr<IdpTokens> tokens_;
   nlohmann::json setup_ = nlohmann::json::object();
+  std::vector<std::string> redirect_uris_;
   std::set<std::string> capabilities_;
   struct CachedToken {
     std::string token;
@@ -139,7 +150,8 @@ class AgentServiceContext {
   std::uint64_t invocations_ = 0;
 };
 
-// How an answer reads in steps and checks: "result", "consent", "error <code>: <message>".
+// How an answer reads in steps and checks: "result", "consent request", "approval request",
+// "error <code>: <message>".
 std::string describe(const DriverAnswer& answer);
 
 // Group registrations (one file each).
@@ -147,5 +159,7 @@ void add_key_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out);
 void add_managed_identity_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out);
 void add_agent_identity_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out);
 void add_user_entra_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out);
+void add_oauth_consent_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out);
+void add_approvals_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out);
 
 }  // namespace toolauth::conformance

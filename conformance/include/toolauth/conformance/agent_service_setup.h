@@ -18,7 +18,7 @@
 // (AgenticIdentityToken), oauth-invoke and oauth-read (OAuth2, the same server, other scopes),
 // beta/oauth-invoke (same name and target as alpha's), user-entra (UserEntraToken). Agents:
 // `<connection>-agent` per connection with require_approval never, a second agent on
-// agent-identity, and approval-agent on open with always.
+// agent-identity, approval-agent on open and oauth-approval-agent on oauth-invoke with always.
 
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -37,6 +37,7 @@ inline constexpr std::string_view kToolTenant = "contoso";
 inline constexpr std::string_view kProjectIdentity = "project-alpha";
 inline constexpr std::string_view kSecondAgentIdentityAgent = "agent-identity-second-agent";
 inline constexpr std::string_view kApprovalAgent = "approval-agent";
+inline constexpr std::string_view kOAuthApprovalAgent = "oauth-approval-agent";
 // The audience (App ID URI) of Foundry's own API: callers' tokens are for it.
 inline constexpr std::string_view kFoundryScope = "https://ai.azure.com/user_impersonation";
 

@@ -56,6 +56,8 @@ struct InvokeRequest {
   nlohmann::json arguments = nlohmann::json::object();
   // Re-send of an earlier invoke after consent (the exec protocol's "continue").
   std::optional<std::string> continues;
+  // With `continues`: the user's decision on the approval that earlier invoke asked for.
+  std::optional<bool> approve;
 };
 
 // `raw` in each answer is everything the IUT sent back (the whole response), so scenarios
@@ -72,8 +74,15 @@ struct ToolError {
   std::string code;
   std::string message;
   nlohmann::json raw;
+  int status = 0;  // the HTTP status of the IUT's answer when the driver knows it, else 0
 };
-using DriverAnswer = std::variant<ToolResult, ConsentRequired, ToolError>;
+// The agent asks the user to approve the call first (require_approval); continue with
+// InvokeRequest::approve.
+struct ApprovalRequired {
+  std::string request_id;  // opaque, for the evidence
+  nlohmann::json raw;
+};
+using DriverAnswer = std::variant<ToolResult, ConsentRequired, ToolError, ApprovalRequired>;
 
 struct DriverHello {
   std::set<std::string> capabilities;
@@ -101,6 +110,12 @@ class Driver {
     co_return unsupported_operation();
   }
   virtual boost::asio::awaitable<core::Result<DriverAnswer>> invoke(InvokeRequest request) = 0;
+  // Forgets the delegated tokens the IUT holds for `user` (every connection and project), as
+  // a user revoking their consents would: scenarios start from "never consented".
+  virtual boost::asio::awaitable<core::Result<void>> forget_consents(const DriverUser& user) {
+    (void)user;
+    co_return unsupported_operation();
+  }
   // Restarts the IUT, keeping its state (capability "restart").
   virtual boost::asio::awaitable<core::Result<void>> restart() = 0;
   // Ends the run; the driver releases the IUT.

@@ -20,11 +20,14 @@
 //                  an oauth_consent_request item (consent_link)     -> ConsentRequired
 //                  an mcp_call item that completed (output)         -> ToolResult
 //                  an mcp_call item that failed (error)             -> ToolError "tool_failed"
-//                  an mcp_approval_request item                     -> ToolError
-//                                                                      "approval_required"
+//                  an mcp_approval_request item                     -> ApprovalRequired
 //                  an error object (non-200)                        -> ToolError (its code)
 //                  no call at all                                   -> ToolError "no_tool_call"
-//                `continues` re-sends with previous_response_id of the earlier response
+//                every ToolError carries the HTTP status;
+//                `continues` re-sends with previous_response_id of the earlier response, and
+//                `approve` answers its mcp_approval_request (an mcp_approval_response item)
+//   forget_consents  through FoundryDriverOptions::forget_consents (the reference emulator's
+//                admin plane: DELETE /_admin/vault?user=<oid>)
 //   restart      through FoundryDriverOptions::restart (stop, start on the same state folder)
 // Control-plane calls carry the setup token (a project user's caller token); invokes carry
 // the invoking user's. Neither is ever logged or kept beyond the call.
@@ -58,6 +61,9 @@ struct FoundryDriverOptions {
   std::function<boost::asio::awaitable<core::Result<std::string>>()> setup_token;
   // Restarts the IUT keeping its state and answers its endpoint (empty: no "restart").
   std::function<boost::asio::awaitable<core::Result<std::string>>()> restart;
+  // Drops the IUT's stored delegated tokens of a world user (empty: unsupported).
+  std::function<boost::asio::awaitable<core::Result<void>>(const std::string& user)>
+      forget_consents;
   // The IUT reads time from the suite's shared clock ("clock").
   bool shares_clock = false;
 };
@@ -71,6 +77,7 @@ class FoundryDriver final : public Driver {
   boost::asio::awaitable<core::Result<SetupAnswer>> setup(const nlohmann::json& setup) override;
   boost::asio::awaitable<core::Result<void>> reconfigure(const nlohmann::json& connection) override;
   boost::asio::awaitable<core::Result<DriverAnswer>> invoke(InvokeRequest request) override;
+  boost::asio::awaitable<core::Result<void>> forget_consents(const DriverUser& user) override;
   boost::asio::awaitable<core::Result<void>> restart() override;
   boost::asio::awaitable<void> bye() override;
   nlohmann::json evidence() override;
@@ -92,6 +99,7 @@ class FoundryDriver final : public Driver {
   std::map<std::string, std::string> default_agents_;
   std::map<std::string, std::string> agent_labels_;  // "<project>/<agent>" -> server_label
   std::map<std::string, std::string> responses_;     // invoke id -> response id
+  std::map<std::string, std::string> approvals_;     // invoke id -> mcp_approval_request id
   nlohmann::json evidence_ = nlohmann::json::array();
 };
 

@@ -63,6 +63,10 @@ class UserAgent {
                                                            ConsentDecision decision,
                                                            std::string stop_at = {});
 
+  // An attacker's hand on the way back: a redirect (or form_post) to a URL starting with
+  // `prefix` goes out with its `state` changed (same length, one character different).
+  void tamper_state_at(std::string prefix) { tamper_state_at_ = std::move(prefix); }
+
   // Forget the sign-in session (cookies), as a new browser would.
   void clear_cookies() { cookies_.clear(); }
 
@@ -74,6 +78,7 @@ class UserAgent {
 
   http::Client* client_;
   FixtureUser user_;
+  std::string tamper_state_at_;
   std::map<std::string, std::map<std::string, std::string>> cookies_;  // origin -> name -> value
 };
 
@@ -85,5 +90,9 @@ std::string url_origin(std::string_view url);
 // `location` resolved against `base` (absolute URLs, absolute paths).
 std::string resolve_url(std::string_view base, std::string_view location);
 http::Params url_params(std::string_view url);
+// `state` with one character changed (the first, to another base64url character).
+std::string tampered_state(std::string_view state);
+// `url` with the value of its query parameter `state` replaced by tampered_state().
+std::string with_tampered_state(std::string_view url);
 
 }  // namespace toolauth::conformance
