@@ -30,6 +30,7 @@ AgentServiceProfile::AgentServiceProfile(Environment* env, Driver* driver)
   add_managed_identity_scenarios(*context_, scenarios_);
   add_agent_identity_scenarios(*context_, scenarios_);
   add_user_entra_scenarios(*context_, scenarios_);
+  add_oauth_refresh_scenarios(*context_, scenarios_);
 }
 
 AgentServiceProfile::~AgentServiceProfile() = default;

@@ -100,6 +100,11 @@ class AgentServiceContext {
                                                                      const std::string& link,
                                                                      const std::string& user,
                                                                      ConsentDecision decision);
+  // Makes sure `call.user` has consented on call.project/call.connection (OAuth2): invokes
+  // `call`; on a consent request follows it (approve) and re-sends. Answers the invocation
+  // that returned a result; anything else aborts the record and answers nullopt.
+  boost::asio::awaitable<std::optional<Invoked>> ensure_consent(ScenarioRecord& record,
+                                                                Invocation call);
 
   // --- evidence ---------------------------------------------------------------------------
   std::uint64_t idp_mark() const;
@@ -147,5 +152,6 @@ void add_key_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out);
 void add_managed_identity_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out);
 void add_agent_identity_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out);
 void add_user_entra_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out);
+void add_oauth_refresh_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out);
 
 }  // namespace toolauth::conformance
