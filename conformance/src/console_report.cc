@@ -21,8 +21,9 @@ std::string label(const Outcome& o) {
   return "FAIL";
 }
 
+// At least one space follows, so a text longer than the column stays apart from the next.
 std::string padded(std::string text, std::size_t width) {
-  if (text.size() < width) text.append(width - text.size(), ' ');
+  text.append(text.size() < width ? width - text.size() : 1, ' ');
   return text;
 }
 
