@@ -165,6 +165,29 @@ awaitable<bool> AgentServiceContext::without_consents(ScenarioRecord& record,
   co_return true;
 }
 
+awaitable<std::optional<Invoked>> AgentServiceContext::ensure_consent(ScenarioRecord& record,
+                                                                      Invocation call) {
+  auto invoked = co_await invoke(record, call);
+  if (!invoked) co_return std::nullopt;
+  if (const auto* consent = std::get_if<ConsentRequired>(&invoked->answer)) {
+    auto walk = co_await follow_consent(record, consent->link, call.user, ConsentDecision::approve);
+    if (!walk.ok()) {
+      record.abort("the consent walk for " + call.connection +
+                   " failed: " + walk.error().message());
+      co_return std::nullopt;
+    }
+    call.continues = invoked->id;
+    invoked = co_await invoke(record, call);
+    if (!invoked) co_return std::nullopt;
+  }
+  if (!std::holds_alternative<ToolResult>(invoked->answer)) {
+    record.abort("no consent could be completed for " + call.user + " on " + call.project + "/" +
+                 call.connection + ": " + describe(invoked->answer));
+    co_return std::nullopt;
+  }
+  co_return invoked;
+}
+
 std::uint64_t AgentServiceContext::idp_mark() const { return env_->idp_journal().last_seq(); }
 std::uint64_t AgentServiceContext::mcp_mark() const { return env_->mcp_journal().last_seq(); }
 

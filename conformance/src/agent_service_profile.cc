@@ -48,6 +48,7 @@ AgentServiceProfile::AgentServiceProfile(Environment* env, Driver* driver)
   add_user_entra_scenarios(*context_, scenarios_);
   add_oauth_consent_scenarios(*context_, scenarios_);
   add_approvals_scenarios(*context_, scenarios_);
+  add_oauth_refresh_scenarios(*context_, scenarios_);
 }
 
 AgentServiceProfile::~AgentServiceProfile() = default;

@@ -24,8 +24,9 @@ std::string label(const Outcome& o) {
 // Wide enough for the longest catalogue id (agent-service/managed-identity/...) plus a space.
 constexpr std::size_t kIdWidth = 56;
 
+// At least one space follows, so a text longer than the column stays apart from the next.
 std::string padded(std::string text, std::size_t width) {
-  if (text.size() < width) text.append(width - text.size(), ' ');
+  text.append(text.size() < width ? width - text.size() : 1, ' ');
   return text;
 }
 

@@ -83,12 +83,16 @@ DriverAnswer map_response(int status, const nlohmann::json& body) {
   }
   const auto output =
       body.is_object() ? body.value("output", nlohmann::json::array()) : nlohmann::json::array();
+  // A consent request wins wherever it stands: after a 401 in mid-session whose refresh needs
+  // a new consent, the failed mcp_call comes first and the response ends with the request.
+  for (const auto& item : output) {
+    if (item.is_object() && item.value("type", "") == "oauth_consent_request")
+      return ConsentRequired{item.value("consent_link", ""), body};
+  }
   std::string list_error;
   for (const auto& item : output) {
     if (!item.is_object()) continue;
     const auto type = item.value("type", "");
-    if (type == "oauth_consent_request")
-      return ConsentRequired{item.value("consent_link", ""), body};
     if (type == "mcp_approval_request")
       return ApprovalRequired{item.value("id", std::string()), body};
     if (type == "mcp_list_tools" && item.contains("error") && item["error"].is_string())

@@ -29,5 +29,16 @@ TEST(ConsoleReportTest, ProgressLinesAndASummaryTable) {
   EXPECT_NE(text.find(": FAIL"), std::string::npos);
 }
 
+// An id longer than the column (agent-service/oauth/revoked-refresh-reconsent) stays apart
+// from the severity.
+TEST(ConsoleReportTest, ALongIdStaysApartFromTheNextColumn) {
+  RunResult run;
+  const std::string id = "agent-service/oauth/" + std::string(40, 'x');
+  run.outcomes = {Outcome{.id = id, .verdict = Verdict::passed}};
+  std::ostringstream out;
+  print_summary(out, run);
+  EXPECT_NE(out.str().find(id + " must"), std::string::npos) << out.str();
+}
+
 }  // namespace
 }  // namespace toolauth::conformance

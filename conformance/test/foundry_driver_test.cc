@@ -44,6 +44,18 @@ TEST(FoundryDriverMapTest, ConsentRequestIsConsentRequired) {
   EXPECT_EQ(std::get<ConsentRequired>(answer).link, "https://iut/consent/1");
 }
 
+// A 401 in mid-session whose refresh needs a new consent: the failed call comes first, the
+// response ends with the consent request, and the user is asked, not told of an error.
+TEST(FoundryDriverMapTest, ConsentRequestAfterAFailedCallIsConsentRequired) {
+  auto answer = map_response(
+      200, response_with({{{"type", "mcp_call"}, {"status", "failed"}, {"error", "consent again"}},
+                          {{"type", "oauth_consent_request"},
+                           {"id", "oauthreq_2"},
+                           {"consent_link", "https://iut/consent/2"}}}));
+  ASSERT_TRUE(std::holds_alternative<ConsentRequired>(answer));
+  EXPECT_EQ(std::get<ConsentRequired>(answer).link, "https://iut/consent/2");
+}
+
 TEST(FoundryDriverMapTest, FailedMcpCallIsAToolError) {
   auto answer = map_response(
       200, response_with({{{"type", "mcp_call"}, {"status", "failed"}, {"error", "denied"}}}));

@@ -110,6 +110,11 @@ class AgentServiceContext {
   // consent behind. False when it cannot: the record is skipped (unsupported) or aborted.
   boost::asio::awaitable<bool> without_consents(ScenarioRecord& record,
                                                 std::vector<std::string> users);
+  // Makes sure `call.user` has consented on call.project/call.connection (OAuth2): invokes
+  // `call`; on a consent request follows it (approve) and re-sends. Answers the invocation
+  // that returned a result; anything else aborts the record and answers nullopt.
+  boost::asio::awaitable<std::optional<Invoked>> ensure_consent(ScenarioRecord& record,
+                                                                Invocation call);
 
   // --- evidence ---------------------------------------------------------------------------
   std::uint64_t idp_mark() const;
@@ -161,5 +166,6 @@ void add_agent_identity_scenarios(AgentServiceContext& ctx, std::vector<Scenario
 void add_user_entra_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out);
 void add_oauth_consent_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out);
 void add_approvals_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out);
+void add_oauth_refresh_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& out);
 
 }  // namespace toolauth::conformance

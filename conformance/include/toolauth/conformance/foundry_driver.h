@@ -17,7 +17,7 @@
 //                with the agent reference and a tool_choice forcing the tool (the arguments
 //                ride in the input as JSON, which the scripted model and real models read);
 //                the output is mapped:
-//                  an oauth_consent_request item (consent_link)     -> ConsentRequired
+//                  an oauth_consent_request item, anywhere          -> ConsentRequired
 //                  an mcp_call item that completed (output)         -> ToolResult
 //                  an mcp_call item that failed (error)             -> ToolError "tool_failed"
 //                  an mcp_approval_request item                     -> ApprovalRequired
