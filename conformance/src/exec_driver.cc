@@ -348,30 +348,30 @@ awaitable<core::Result<DriverHello>> ExecDriver::hello() {
   co_return hello;
 }
 
-awaitable<core::Result<void>> ExecDriver::setup(const nlohmann::json& world,
-                                                const nlohmann::json& connections) {
-  for (const auto& connection : connections) {
+awaitable<core::Result<SetupAnswer>> ExecDriver::setup(const nlohmann::json& setup) {
+  for (const auto& connection : setup.value("connections", nlohmann::json::array())) {
     if (!connection.is_object()) continue;
     if (connection.contains("credentials"))
       collect_strings(connection["credentials"], state_->secrets);
     if (connection.contains("client_secret"))
       collect_strings(connection["client_secret"], state_->secrets);
   }
-  auto answer = co_await exchange(
-      *state_, {{"op", "setup"}, {"world", world}, {"connections", connections}}, std::nullopt);
+  nlohmann::json line = setup;
+  line["op"] = "setup";
+  auto answer = co_await exchange(*state_, line, std::nullopt);
   if (!answer.ok()) co_return answer.error();
   auto ok = ok_answer(*answer, "setup");
   if (!ok.ok()) co_return ok.error();
-  redirect_uris_.clear();
+  SetupAnswer setup_answer;
   const auto uris = ok->value("redirect_uris", nlohmann::json::array());
   if (!uris.is_array())
     co_return error(core::Errc::parse_error, "setup: redirect_uris is not an array");
   for (const auto& uri : uris) {
     if (!uri.is_string())
       co_return error(core::Errc::parse_error, "setup: a redirect URI is not a string");
-    redirect_uris_.push_back(uri.get<std::string>());
+    setup_answer.redirect_uris.push_back(uri.get<std::string>());
   }
-  co_return core::Result<void>{};
+  co_return setup_answer;
 }
 
 awaitable<core::Result<DriverAnswer>> ExecDriver::invoke(InvokeRequest request) {

@@ -73,17 +73,17 @@ TEST(ExecDriverTest, HelloReportsCapabilitiesAndImplementation) {
 
 TEST(ExecDriverTest, SetupKeepsTheRedirectUrisAndRedactsTheConnectionSecrets) {
   struct Seen {
-    core::Result<void> setup;
-    std::vector<std::string> redirect_uris;
+    core::Result<SetupAnswer> setup;
     std::string evidence;
   };
   auto seen = with_adapter<Seen>("good", [](ExecDriver& d) -> awaitable<Seen> {
-    auto setup = co_await d.setup({{"tenants", nlohmann::json::array()}}, kConnections);
+    auto setup = co_await d.setup(
+        {{"world", {{"tenants", nlohmann::json::array()}}}, {"connections", kConnections}});
     co_await d.bye();  // the adapter's last stderr lines are in once it ended
-    co_return Seen{setup, d.redirect_uris(), dump_evidence(d)};
+    co_return Seen{setup, dump_evidence(d)};
   });
   ASSERT_TRUE(seen.setup.ok()) << seen.setup.error().message();
-  EXPECT_EQ(seen.redirect_uris, (std::vector<std::string>{"http://127.0.0.1:9/callback"}));
+  EXPECT_EQ(seen.setup->redirect_uris, (std::vector<std::string>{"http://127.0.0.1:9/callback"}));
   EXPECT_NE(seen.evidence.find("setup request"), std::string::npos) << seen.evidence;
   EXPECT_EQ(seen.evidence.find(kConnectionKey), std::string::npos) << seen.evidence;
   EXPECT_NE(seen.evidence.find("[redacted]"), std::string::npos) << seen.evidence;
@@ -157,9 +157,10 @@ TEST(ExecDriverTest, RestartAnswersOk) {
 }
 
 TEST(ExecDriverTest, RefusedSetupFailsWithTheAdaptersReason) {
-  auto setup = with_adapter<core::Result<void>>(
-      "refuse", [](ExecDriver& d) -> awaitable<core::Result<void>> {
-        co_return co_await d.setup(nlohmann::json::object(), kConnections);
+  auto setup = with_adapter<core::Result<SetupAnswer>>(
+      "refuse", [](ExecDriver& d) -> awaitable<core::Result<SetupAnswer>> {
+        co_return co_await d.setup(
+            {{"world", nlohmann::json::object()}, {"connections", kConnections}});
       });
   EXPECT_EQ(setup.code(), core::Errc::invalid_argument);
   EXPECT_NE(setup.error().detail.find("no such mount"), std::string::npos);
@@ -219,11 +220,11 @@ TEST(ExecDriverTest, UnansweredHelloTimesOutAndStopsTheCommand) {
 }
 
 TEST(ExecDriverTest, CommandNotReadingItsStdinTimesOutAndIsStopped) {
-  auto setup =
-      with_adapter<core::Result<void>>("deaf", [](ExecDriver& d) -> awaitable<core::Result<void>> {
+  auto setup = with_adapter<core::Result<SetupAnswer>>(
+      "deaf", [](ExecDriver& d) -> awaitable<core::Result<SetupAnswer>> {
         // More than a pipe holds, so the write itself blocks.
         const nlohmann::json world = {{"padding", std::string(1024 * 1024, 'x')}};
-        co_return co_await d.setup(world, kConnections);
+        co_return co_await d.setup({{"world", world}, {"connections", kConnections}});
       });
   EXPECT_EQ(setup.code(), std::errc::timed_out);
   EXPECT_NE(setup.error().detail.find("did not read setup"), std::string::npos);

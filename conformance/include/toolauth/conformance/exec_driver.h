@@ -78,15 +78,11 @@ class ExecDriver final : public Driver {
   ~ExecDriver() override;
 
   boost::asio::awaitable<core::Result<DriverHello>> hello() override;
-  boost::asio::awaitable<core::Result<void>> setup(const nlohmann::json& world,
-                                                   const nlohmann::json& connections) override;
+  boost::asio::awaitable<core::Result<SetupAnswer>> setup(const nlohmann::json& setup) override;
   boost::asio::awaitable<core::Result<DriverAnswer>> invoke(InvokeRequest request) override;
   boost::asio::awaitable<core::Result<void>> restart() override;
   boost::asio::awaitable<void> bye() override;
   nlohmann::json evidence() override;
-
-  // The IUT's OAuth callback URLs from its setup answer (empty when it gave none).
-  const std::vector<std::string>& redirect_uris() const { return redirect_uris_; }
 
   struct State;  // shared with the stderr reader, which may outlive the driver briefly
 
@@ -94,7 +90,6 @@ class ExecDriver final : public Driver {
   explicit ExecDriver(std::shared_ptr<State> state) : state_(std::move(state)) {}
 
   std::shared_ptr<State> state_;
-  std::vector<std::string> redirect_uris_;
 };
 
 }  // namespace toolauth::conformance
