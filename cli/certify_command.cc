@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "commands.h"
@@ -29,6 +30,7 @@ constexpr std::string_view kMockTargetPrefix = "mock:";
 struct CertifyArgs {
   std::string profile, target, metadata_url, api_key_header, api_key_env, scenarios, baseline, out,
       host, state_dir;
+  std::vector<std::string> target_ca_files;
   std::uint16_t idp_port = 0, mcp_port = 0;
   bool list = false, print_setup = false;
 };
@@ -63,6 +65,10 @@ core::Result<conf::McpServerTarget> make_target(const CertifyArgs& a, conf::Envi
     return target;
   }
   target.url = a.target;
+  if (!target.url.starts_with("https://") && !conf::plain_http_on_loopback(target.url))
+    return core::Error{core::make_error_code(core::Errc::invalid_argument),
+                       "--target must be an https URL, or plain http on loopback (127.0.0.1, "
+                       "[::1], localhost): tokens would go over the network in clear"};
   if (!a.api_key_header.empty()) {
     target.auth = conf::McpTargetAuth::api_key;
     target.api_key_header = a.api_key_header;
@@ -77,9 +83,12 @@ core::Result<conf::McpServerTarget> make_target(const CertifyArgs& a, conf::Envi
 }
 
 awaitable<int> certify(CertifyArgs a) {
-  auto env_started = conf::Environment::start(
-      co_await boost::asio::this_coro::executor,
-      {.host = a.host, .idp_port = a.idp_port, .mcp_port = a.mcp_port, .state_dir = a.state_dir});
+  auto env_started = conf::Environment::start(co_await boost::asio::this_coro::executor,
+                                              {.host = a.host,
+                                               .idp_port = a.idp_port,
+                                               .mcp_port = a.mcp_port,
+                                               .state_dir = a.state_dir,
+                                               .extra_ca_files = a.target_ca_files});
   if (!env_started.ok()) {
     std::cerr << "toolauth certify: " << env_started.error().message() << "\n";
     co_return 1;
@@ -87,6 +96,10 @@ awaitable<int> certify(CertifyArgs a) {
   auto& env = **env_started;
   int code = 0;
   if (a.print_setup) {
+    if (a.state_dir.empty() || a.idp_port == 0)
+      std::cerr << "toolauth certify: without --state-dir and --idp-port, the CA file, keys and "
+                   "ports printed here vanish when this command exits; give both to configure an "
+                   "IUT before the run that certifies it\n";
     std::cout << conf::mcp_server_setup(env).dump(2) << "\n";
   } else if (auto target = make_target(a, env); !target.ok()) {
     std::cerr << "toolauth certify: " << target.error().detail << "\n";
@@ -137,6 +150,7 @@ int run_certify(int argc, char** argv) {
       ("profile", "agent-service, mcp-server or hosted-agent", cxxopts::value<std::string>()->default_value("agent-service"))
       ("target", "the IUT: its MCP endpoint URL (mcp-server), or mock:<mount> for this run's own mock-mcp", cxxopts::value<std::string>()->default_value(""))
       ("driver", "foundry or exec (agent-service)", cxxopts::value<std::string>()->default_value("foundry"))
+      ("target-ca-file", "PEM CA to trust for the IUT's HTTPS, besides the run's local CA (repeatable)", cxxopts::value<std::vector<std::string>>())
       ("metadata-url", "the IUT's RFC 9728 metadata URL (default: from its challenge, else well-known)", cxxopts::value<std::string>()->default_value(""))
       ("api-key-header", "certify an API-key IUT: the header carrying the key", cxxopts::value<std::string>()->default_value(""))
       ("api-key-env", "the environment variable holding the right key", cxxopts::value<std::string>()->default_value(""))
@@ -168,6 +182,8 @@ int run_certify(int argc, char** argv) {
   a.state_dir = args["state-dir"].as<std::string>();
   a.idp_port = args["idp-port"].as<std::uint16_t>();
   a.mcp_port = args["mcp-port"].as<std::uint16_t>();
+  if (args.count("target-ca-file") > 0)
+    a.target_ca_files = args["target-ca-file"].as<std::vector<std::string>>();
   a.list = args.count("list") > 0;
   a.print_setup = args.count("print-setup") > 0;
 
@@ -190,6 +206,15 @@ int run_certify(int argc, char** argv) {
   if (!a.print_setup && a.target.empty()) {
     std::cerr << "toolauth certify: --target is required (a URL, or mock:<mount>)\n";
     return 2;
+  }
+
+  for (auto& file : a.target_ca_files) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) {
+      std::cerr << "toolauth certify: --target-ca-file " << file << " is not a readable file\n";
+      return 2;
+    }
+    file = std::filesystem::absolute(file).string();
   }
 
   boost::asio::io_context io(1);

@@ -15,6 +15,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "toolauth/core/clock.h"
 #include "toolauth/core/result.h"
@@ -33,6 +34,8 @@ struct EnvironmentOptions {
   // Keys and the local CA persist here, so an IUT configured once keeps trusting them; empty:
   // a temporary folder removed by stop().
   std::filesystem::path state_dir;
+  // CAs trusted besides the local CA: those of an IUT serving HTTPS with its own certificate.
+  std::vector<std::string> extra_ca_files;
 };
 
 class Environment {
