@@ -26,7 +26,8 @@ const baselineFile = path.join(exampleDir, 'baseline.json');
 // Scenarios the SDK server must pass whatever the baseline says.
 const kMustPass = [
   'mcp-server/challenge/missing-token', 'mcp-server/prm/valid', 'mcp-server/token/valid',
-  'mcp-server/token/whoami', 'mcp-server/token/expired', 'mcp-server/token/wrong-audience',
+  'mcp-server/token/whoami', 'mcp-server/token/expired', 'mcp-server/token/not-yet-valid',
+  'mcp-server/token/wrong-audience',
   'mcp-server/token/wrong-issuer', 'mcp-server/token/bad-signature', 'mcp-server/token/alg-none',
   'mcp-server/token/hs256-key-confusion', 'mcp-server/token/unknown-kid',
   'mcp-server/token/other-tenant', 'mcp-server/token/missing-scope',
@@ -154,6 +155,7 @@ test('the SDK server over HTTPS with its own CA matches the baseline (--target-c
 
   const untrusted = await certify(target, [], path.join(dir, 'untrusted'));
   assert.equal(untrusted.status, 1, 'a run that cannot verify the IUT\'s certificate must fail');
+  assert.match(untrusted.stdout, /could not be prepared: .*TLS handshake/);
 
   const out = path.join(dir, 'https');
   const certified = await certify(target, ['--target-ca-file', tls.ca], out);
@@ -171,8 +173,12 @@ test('the SDK server over plain HTTP on loopback matches the baseline', async ()
   checkReport(out, target);
 });
 
-test('plain HTTP to a host that is not loopback is refused before any token is sent', async () => {
+test('plain HTTP to a host that is not loopback, and a missing --target-ca-file, are usage errors', async () => {
   const refused = await run(toolauth, ['certify', '--profile', 'mcp-server', '--target', 'http://example.com/mcp']);
   assert.equal(refused.status, 2);
   assert.match(refused.stderr, /plain http on loopback/);
+  const noCa = await run(toolauth, ['certify', '--profile', 'mcp-server', '--target', 'https://127.0.0.1:1/mcp',
+                                    '--target-ca-file', path.join(dir, 'absent.pem')]);
+  assert.equal(noCa.status, 2);
+  assert.match(noCa.stderr, /absent\.pem is not a readable file/);
 });
