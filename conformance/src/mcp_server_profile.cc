@@ -114,9 +114,11 @@ nlohmann::json mcp_server_setup(const Environment& env) {
             "Bearer challenge (error=\"invalid_token\"); tokens without the scope with 403 "
             "(error=\"insufficient_scope\").",
             "Answer a request without a token with 401 and WWW-Authenticate: Bearer "
-            "resource_metadata=\"<your RFC 9728 metadata URL>\", whose resource is your MCP URL.",
-            "Ports are chosen afresh on each run unless certify is given --idp-port and "
-            "--state-dir; configure the IUT with the values of the run that certifies it."}}};
+            "resource_metadata=\"<your RFC 9728 metadata URL>\" and no error code (RFC 6750 "
+            "§3.1), the metadata's resource being your MCP URL.",
+            "Ports, keys and the CA are made afresh on each run unless certify is given "
+            "--idp-port, --mcp-port and --state-dir; give the run that certifies the IUT the "
+            "same ones."}}};
 }
 
 // Per-run state shared by the scenario bodies.

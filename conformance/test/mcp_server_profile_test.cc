@@ -58,7 +58,7 @@ TEST(McpServerProfileTest, TheCatalogueHasEveryScenarioOfTheIssue) {
         "api-key/wrong", "api-key/prefix", "api-key/valid"}) {
     EXPECT_TRUE(ids.contains(std::string("mcp-server/") + id)) << id;
   }
-  EXPECT_EQ(profile.stamp(), "mcp-server@1.0.0");
+  EXPECT_EQ(profile.stamp(), "mcp-server@1.1.0");
 }
 
 struct Certified {
@@ -138,7 +138,7 @@ TEST(McpServerProfileTest, TheBearerReferenceMountPassesEveryBearerScenario) {
       ++passed;
     }
   }
-  EXPECT_EQ(passed, 14u);
+  EXPECT_EQ(passed, 15u);
   // Evidence from both journals: the IdP issued the expired token, mock-mcp refused it.
   for (const auto& o : c.run.outcomes) {
     if (o.id != "mcp-server/token/expired") continue;
@@ -146,7 +146,7 @@ TEST(McpServerProfileTest, TheBearerReferenceMountPassesEveryBearerScenario) {
     EXPECT_NE(o.evidence["mcp"].dump().find("expired"), std::string::npos);
   }
   expect_no_secret(c);
-  EXPECT_NE(c.artifacts.find("mcp-server@1.0.0"), std::string::npos);
+  EXPECT_NE(c.artifacts.find("mcp-server@1.1.0"), std::string::npos);
 }
 
 TEST(McpServerProfileTest, TheApiKeyReferenceMountPassesEveryKeyScenario) {

@@ -26,7 +26,8 @@
 namespace toolauth::conformance {
 
 inline constexpr std::string_view kMcpServerProfile = "mcp-server";
-inline constexpr std::string_view kMcpServerProfileVersion = "1.0.0";
+// 1.1.0: RFC 6750 §3.1 (no error code without credentials) is its own should scenario.
+inline constexpr std::string_view kMcpServerProfileVersion = "1.1.0";
 
 // The fixture names of the default world the profile uses.
 inline constexpr std::string_view kMcpTenant = "contoso";
