@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "commands.h"
@@ -32,7 +33,8 @@ constexpr std::string_view kMockTargetPrefix = "mock:";
 
 struct CertifyArgs {
   std::string profile, target, driver, metadata_url, api_key_header, api_key_env, scenarios,
-      baseline, out, host, state_dir, target_ca_file, target_arm;
+      baseline, out, host, state_dir, target_arm;
+  std::vector<std::string> target_ca_files;
   std::uint16_t idp_port = 0, mcp_port = 0;
   bool list = false, print_setup = false;
 };
@@ -67,6 +69,10 @@ core::Result<conf::McpServerTarget> make_target(const CertifyArgs& a, conf::Envi
     return target;
   }
   target.url = a.target;
+  if (!target.url.starts_with("https://") && !conf::plain_http_on_loopback(target.url))
+    return core::Error{core::make_error_code(core::Errc::invalid_argument),
+                       "--target must be an https URL, or plain http on loopback (127.0.0.1, "
+                       "[::1], localhost): tokens would go over the network in clear"};
   if (!a.api_key_header.empty()) {
     target.auth = conf::McpTargetAuth::api_key;
     target.api_key_header = a.api_key_header;
@@ -115,7 +121,11 @@ awaitable<int> run_and_report(conf::Profile& profile, const CertifyArgs& a,
 }
 
 conf::EnvironmentOptions environment_options(const CertifyArgs& a) {
-  return {.host = a.host, .idp_port = a.idp_port, .mcp_port = a.mcp_port, .state_dir = a.state_dir};
+  return {.host = a.host,
+          .idp_port = a.idp_port,
+          .mcp_port = a.mcp_port,
+          .state_dir = a.state_dir,
+          .extra_ca_files = a.target_ca_files};
 }
 
 awaitable<int> certify_mcp_server(CertifyArgs a) {
@@ -128,6 +138,10 @@ awaitable<int> certify_mcp_server(CertifyArgs a) {
   auto& env = **env_started;
   int code = 0;
   if (a.print_setup) {
+    if (a.state_dir.empty() || a.idp_port == 0)
+      std::cerr << "toolauth certify: without --state-dir and --idp-port, the CA file, keys and "
+                   "ports printed here vanish when this command exits; give both to configure an "
+                   "IUT before the run that certifies it\n";
     std::cout << conf::mcp_server_setup(env).dump(2) << "\n";
   } else if (auto target = make_target(a, env); !target.ok()) {
     std::cerr << "toolauth certify: " << target.error().detail << "\n";
@@ -171,7 +185,7 @@ core::Result<std::unique_ptr<conf::Driver>> make_driver(const CertifyArgs& a,
     auto arm = arm_account(a.target_arm);
     if (!arm.ok()) return arm.error();
     options.arm = *arm;
-    options.ca_file = a.target_ca_file;
+    options.extra_ca_files = a.target_ca_files;
   }
   return std::unique_ptr<conf::Driver>(
       std::make_unique<conf::FoundryDriver>(executor, std::move(options)));
@@ -221,9 +235,9 @@ int run_certify(int argc, char** argv) {
   options.add_options()
       ("profile", "agent-service, mcp-server or hosted-agent", cxxopts::value<std::string>()->default_value("agent-service"))
       ("target", "the IUT: its MCP endpoint URL or mock:<mount> (mcp-server); a Foundry-shaped endpoint https://host[:port] (agent-service; default: the built-in reference emulator)", cxxopts::value<std::string>()->default_value(""))
-      ("target-ca-file", "CA to trust for the IUT's HTTPS (agent-service --target; default: the system store)", cxxopts::value<std::string>()->default_value(""))
       ("target-arm", "the IUT's account for connection writes: <subscription>/<resource group>/<account> (default: the emulator's)", cxxopts::value<std::string>()->default_value(""))
       ("driver", "foundry or exec (agent-service)", cxxopts::value<std::string>()->default_value("foundry"))
+      ("target-ca-file", "PEM CA to trust for the IUT's HTTPS, besides the run's local CA (repeatable)", cxxopts::value<std::vector<std::string>>())
       ("metadata-url", "the IUT's RFC 9728 metadata URL (default: from its challenge, else well-known)", cxxopts::value<std::string>()->default_value(""))
       ("api-key-header", "certify an API-key IUT: the header carrying the key", cxxopts::value<std::string>()->default_value(""))
       ("api-key-env", "the environment variable holding the right key", cxxopts::value<std::string>()->default_value(""))
@@ -246,7 +260,6 @@ int run_certify(int argc, char** argv) {
   a.profile = args["profile"].as<std::string>();
   a.target = args["target"].as<std::string>();
   a.driver = args["driver"].as<std::string>();
-  a.target_ca_file = args["target-ca-file"].as<std::string>();
   a.target_arm = args["target-arm"].as<std::string>();
   a.metadata_url = args["metadata-url"].as<std::string>();
   a.api_key_header = args["api-key-header"].as<std::string>();
@@ -258,6 +271,8 @@ int run_certify(int argc, char** argv) {
   a.state_dir = args["state-dir"].as<std::string>();
   a.idp_port = args["idp-port"].as<std::uint16_t>();
   a.mcp_port = args["mcp-port"].as<std::uint16_t>();
+  if (args.count("target-ca-file") > 0)
+    a.target_ca_files = args["target-ca-file"].as<std::vector<std::string>>();
   a.list = args.count("list") > 0;
   a.print_setup = args.count("print-setup") > 0;
 
@@ -288,6 +303,15 @@ int run_certify(int argc, char** argv) {
       !a.target.starts_with("https://") && !a.target.starts_with("http://")) {
     std::cerr << "toolauth certify: --target is the IUT's endpoint URL (https://host[:port])\n";
     return 2;
+  }
+
+  for (auto& file : a.target_ca_files) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) {
+      std::cerr << "toolauth certify: --target-ca-file " << file << " is not a readable file\n";
+      return 2;
+    }
+    file = std::filesystem::absolute(file).string();
   }
 
   boost::asio::io_context io(1);

@@ -22,7 +22,7 @@ int run_mcp(int argc, char** argv) {
       "defect",
       "make the server deliberately wrong, for the conformance suite's self-test (loopback "
       "only; repeatable): accept-expired, ignore-audience, accept-alg-none, key-prefix-match, "
-      "no-challenge",
+      "no-challenge, error-without-credentials",
       cxxopts::value<std::vector<std::string>>());
   auto parsed = parse_arguments(options, argc, argv);
   if (auto* code = std::get_if<int>(&parsed)) return *code;

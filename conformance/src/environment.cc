@@ -49,7 +49,8 @@ core::Result<std::unique_ptr<Environment>> Environment::start(boost::asio::any_i
   env->mcp_ = std::move(*mcp);
 
   env->client_ = std::make_unique<http::Client>(
-      executor, http::ClientOptions{.ca_file = env->idp_->ca_file().string()});
+      executor, http::ClientOptions{.ca_file = env->idp_->ca_file().string(),
+                                    .extra_ca_files = options.extra_ca_files});
   env->world_ = env->idp_->ready_document()["world"];
   env->world_["mounts"] = env->mcp_->ready_document()["world"]["mounts"];
   if (options.reference_emulator) {

@@ -117,8 +117,9 @@ DriverAnswer map_response(int status, const nlohmann::json& body) {
 
 FoundryDriver::FoundryDriver(boost::asio::any_io_executor executor, FoundryDriverOptions options)
     : options_(std::move(options)),
-      client_(std::make_unique<http::Client>(executor,
-                                             http::ClientOptions{.ca_file = options_.ca_file})) {}
+      client_(std::make_unique<http::Client>(
+          executor, http::ClientOptions{.ca_file = options_.ca_file,
+                                        .extra_ca_files = options_.extra_ca_files})) {}
 
 FoundryDriver::~FoundryDriver() = default;
 

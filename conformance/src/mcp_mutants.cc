@@ -8,6 +8,7 @@ const std::vector<McpMutant>& mcp_mutants() {
       {"ignore-audience", "bearer", {"mcp-server/token/wrong-audience"}},
       {"accept-alg-none", "bearer", {"mcp-server/token/alg-none"}},
       {"no-challenge", "bearer", {"mcp-server/challenge/missing-token"}},
+      {"error-without-credentials", "bearer", {"mcp-server/challenge/no-error-code"}},
       {"key-prefix-match", "api-key", {"mcp-server/api-key/prefix"}},
   };
   return mutants;

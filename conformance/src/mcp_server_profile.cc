@@ -37,6 +37,24 @@ std::string in_quotes(std::string_view text) { return "\"" + std::string(text) +
 
 }  // namespace
 
+bool plain_http_on_loopback(std::string_view url) {
+  constexpr std::string_view scheme = "http://";
+  if (!url.starts_with(scheme)) return false;
+  const auto authority = url.substr(scheme.size(), url.find('/', scheme.size()) - scheme.size());
+  if (authority.find('@') != std::string_view::npos) return false;
+  std::string_view host = authority;
+  if (host.starts_with("[")) {
+    host = host.substr(0, host.find(']') + 1);
+  } else {
+    host = host.substr(0, host.find(':'));
+  }
+  const bool ipv4_loopback =
+      host.starts_with("127.") && std::all_of(host.begin(), host.end(), [](char c) {
+        return c == '.' || std::isdigit(static_cast<unsigned char>(c));
+      });
+  return host == "localhost" || host == "[::1]" || ipv4_loopback;
+}
+
 std::string well_known_metadata_url(std::string_view resource) {
   const auto origin = origin_of(resource);
   std::string path(resource.substr(origin.size()));
@@ -96,9 +114,11 @@ nlohmann::json mcp_server_setup(const Environment& env) {
             "Bearer challenge (error=\"invalid_token\"); tokens without the scope with 403 "
             "(error=\"insufficient_scope\").",
             "Answer a request without a token with 401 and WWW-Authenticate: Bearer "
-            "resource_metadata=\"<your RFC 9728 metadata URL>\", whose resource is your MCP URL.",
-            "Ports are chosen afresh on each run unless certify is given --idp-port and "
-            "--state-dir; configure the IUT with the values of the run that certifies it."}}};
+            "resource_metadata=\"<your RFC 9728 metadata URL>\" and no error code (RFC 6750 "
+            "§3.1), the metadata's resource being your MCP URL.",
+            "Ports, keys and the CA are made afresh on each run unless certify is given "
+            "--idp-port, --mcp-port and --state-dir; give the run that certifies the IUT the "
+            "same ones."}}};
 }
 
 // Per-run state shared by the scenario bodies.
@@ -236,13 +256,39 @@ McpServerProfile::McpServerProfile(Environment* env, McpServerTarget target)
         r.check("WWW-Authenticate", lower(challenge).starts_with("bearer"), "Bearer challenge",
                 challenge.empty() ? "(absent)" : challenge);
         const auto metadata = challenge_parameter(challenge, "resource_metadata");
-        r.check("resource_metadata", metadata.starts_with("https://"), "an https URL",
+        // An IUT certified over plain HTTP on loopback (behind a TLS proxy in production) names
+        // its metadata by the same scheme; anything reachable from elsewhere must be https.
+        const bool plain = plain_http_on_loopback(f->target().url);
+        r.check("resource_metadata",
+                metadata.starts_with("https://") || (plain && plain_http_on_loopback(metadata)),
+                plain ? "an https URL, or http on loopback" : "an https URL",
                 metadata.empty() ? "(absent)" : metadata);
-        // RFC 6750 §3.1: no error code when the request carried no credentials.
+        f->challenge_metadata_url = metadata;
+      }));
+
+  scenarios_.push_back(scenario(
+      "challenge/no-error-code", "A request without a token gets a challenge without an error code",
+      Severity::should, bearer_cap, {rfc6750},
+      {"initialize without Authorization",
+       "expect the Bearer challenge without error (or with invalid_request)"},
+      [f](ScenarioRecord& r) -> awaitable<void> {
+        r.step("initialize without credentials");
+        auto reply = co_await f->attempt(r, "none", {});
+        if (!reply.ok()) {
+          r.abort("the IUT could not be reached: " + reply.error().message());
+          co_return;
+        }
+        const auto challenge = reply->header("www-authenticate");
+        if (!lower(challenge).starts_with("bearer")) {
+          // A missing challenge is challenge/missing-token's failure, not this one's.
+          r.skip("no Bearer challenge to judge");
+          co_return;
+        }
+        // "If the request lacks any authentication information ..., the resource server SHOULD
+        // NOT include an error code": the client did nothing wrong, it just has to sign in.
         const auto code = challenge_parameter(challenge, "error");
         r.check("no error code for a request without credentials",
-                code.empty() || code == "invalid_request", "(none)", code);
-        f->challenge_metadata_url = metadata;
+                code.empty() || code == "invalid_request", "(none)", in_quotes(code));
       }));
 
   scenarios_.push_back(scenario(

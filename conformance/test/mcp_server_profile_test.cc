@@ -30,6 +30,16 @@ TEST(McpServerProfileTest, ReadsChallengeParametersAndWellKnownUrls) {
             "https://h:1/.well-known/oauth-protected-resource");
 }
 
+TEST(McpServerProfileTest, PlainHttpIsOnlyForLoopbackHosts) {
+  for (auto url : {"http://127.0.0.1:8931/mcp", "http://localhost:1/mcp", "http://[::1]:2/x",
+                   "http://127.1.2.3/mcp", "http://localhost"})
+    EXPECT_TRUE(plain_http_on_loopback(url)) << url;
+  for (auto url : {"https://127.0.0.1/mcp", "http://example.com/mcp", "http://127.evil.test/mcp",
+                   "http://localhost.evil.test/mcp", "http://localhost@evil.test/mcp",
+                   "http://10.0.0.1/mcp", "ftp://localhost/"})
+    EXPECT_FALSE(plain_http_on_loopback(url)) << url;
+}
+
 TEST(McpServerProfileTest, TheCatalogueHasEveryScenarioOfTheIssue) {
   McpServerProfile profile(nullptr, {});
   std::set<std::string> ids;
@@ -41,14 +51,14 @@ TEST(McpServerProfileTest, TheCatalogueHasEveryScenarioOfTheIssue) {
     EXPECT_EQ(s.profile, "mcp-server");
   }
   for (auto id :
-       {"challenge/missing-token", "prm/valid", "token/valid", "token/whoami", "token/expired",
-        "token/not-yet-valid", "token/wrong-audience", "token/wrong-issuer", "token/bad-signature",
-        "token/alg-none", "token/hs256-key-confusion", "token/unknown-kid", "token/other-tenant",
-        "token/missing-scope", "api-key/missing", "api-key/wrong", "api-key/prefix",
-        "api-key/valid"}) {
+       {"challenge/missing-token", "challenge/no-error-code", "prm/valid", "token/valid",
+        "token/whoami", "token/expired", "token/not-yet-valid", "token/wrong-audience",
+        "token/wrong-issuer", "token/bad-signature", "token/alg-none", "token/hs256-key-confusion",
+        "token/unknown-kid", "token/other-tenant", "token/missing-scope", "api-key/missing",
+        "api-key/wrong", "api-key/prefix", "api-key/valid"}) {
     EXPECT_TRUE(ids.contains(std::string("mcp-server/") + id)) << id;
   }
-  EXPECT_EQ(profile.stamp(), "mcp-server@1.0.0");
+  EXPECT_EQ(profile.stamp(), "mcp-server@1.1.0");
 }
 
 struct Certified {
@@ -128,7 +138,7 @@ TEST(McpServerProfileTest, TheBearerReferenceMountPassesEveryBearerScenario) {
       ++passed;
     }
   }
-  EXPECT_EQ(passed, 14u);
+  EXPECT_EQ(passed, 15u);
   // Evidence from both journals: the IdP issued the expired token, mock-mcp refused it.
   for (const auto& o : c.run.outcomes) {
     if (o.id != "mcp-server/token/expired") continue;
@@ -136,7 +146,7 @@ TEST(McpServerProfileTest, TheBearerReferenceMountPassesEveryBearerScenario) {
     EXPECT_NE(o.evidence["mcp"].dump().find("expired"), std::string::npos);
   }
   expect_no_secret(c);
-  EXPECT_NE(c.artifacts.find("mcp-server@1.0.0"), std::string::npos);
+  EXPECT_NE(c.artifacts.find("mcp-server@1.1.0"), std::string::npos);
 }
 
 TEST(McpServerProfileTest, TheApiKeyReferenceMountPassesEveryKeyScenario) {

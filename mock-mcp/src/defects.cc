@@ -17,6 +17,7 @@ constexpr DefectFlag kDefects[] = {
     {"accept-alg-none", &McpDefects::accept_alg_none},
     {"key-prefix-match", &McpDefects::key_prefix_match},
     {"no-challenge", &McpDefects::no_challenge},
+    {"error-without-credentials", &McpDefects::error_without_credentials},
 };
 
 }  // namespace

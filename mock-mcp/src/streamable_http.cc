@@ -131,6 +131,8 @@ http::Response Mount::challenge(const AuthDecision& decision) const {
     if (!decision.error.empty())
       value +=
           ", error=" + quote(decision.error) + ", error_description=" + quote(decision.description);
+    else if (context_->defects.error_without_credentials && decision.status == 401)
+      value += ", error=\"invalid_token\"";  // mutant
     response.headers.set("WWW-Authenticate", value);
   } else if (config_.auth.kind == AuthKind::api_key && !config_.auth.api_key.headers.empty()) {
     response.headers.set("WWW-Authenticate",

@@ -12,11 +12,12 @@ TEST(McpDefectsTest, NoDefectsByDefault) {
 
 TEST(McpDefectsTest, ParsesEveryKnownNameAndGivesItBack) {
   std::vector<std::string> all(known_mcp_defects().begin(), known_mcp_defects().end());
-  ASSERT_EQ(all.size(), 5u);
+  ASSERT_EQ(all.size(), 6u);
   auto parsed = parse_mcp_defects(all);
   ASSERT_TRUE(parsed.ok());
   EXPECT_TRUE(parsed->accept_expired && parsed->ignore_audience && parsed->accept_alg_none &&
-              parsed->key_prefix_match && parsed->no_challenge);
+              parsed->key_prefix_match && parsed->no_challenge &&
+              parsed->error_without_credentials);
   EXPECT_EQ(parsed->names(), all);
 }
 

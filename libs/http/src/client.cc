@@ -131,6 +131,10 @@ core::Result<net::ssl::context*> Client::Impl::tls_context() {
   }
   if (ec)
     return core::Error{Errc::tls_failed, "loading CA " + options.ca_file + ": " + ec.message()};
+  for (const auto& file : options.extra_ca_files) {
+    context->load_verify_file(file, ec);
+    if (ec) return core::Error{Errc::tls_failed, "loading CA " + file + ": " + ec.message()};
+  }
   tls = std::move(context);
   return tls.get();
 }

@@ -411,6 +411,31 @@ TEST_F(TlsServerTest, ClientRefusesACertificateIssuedForAnotherHost) {
   EXPECT_EQ(r.code(), Errc::tls_failed) << r.error().message();
 }
 
+TEST_F(TlsServerTest, ExtraCaFilesAreTrustedBesidesTheCaFile) {
+  // A server of another CA (an implementation under test) next to the local CA.
+  auto ca = jose::CertificateAuthority::generate("iut CA", clock_);
+  auto key = jose::PrivateKey::generate_ec_p256();
+  ASSERT_TRUE(ca.ok() && key.ok());
+  auto leaf = ca->issue_server_certificate(*key, {}, clock_);  // localhost, 127.0.0.1, ::1
+  ASSERT_TRUE(leaf.ok());
+  const auto iut_ca_file = dir_ / "iut-ca.pem";
+  std::ofstream(iut_ca_file) << ca->certificate().to_pem();
+  ServerThread local(router_.handler(), {}, credentials());
+  ServerThread iut(router_.handler(), {}, TlsCredentials{leaf->to_pem(), key->to_pem()});
+
+  const ClientOptions both{.ca_file = tls_->ca_file.string(),
+                           .extra_ca_files = {iut_ca_file.string()}};
+  EXPECT_TRUE(get(local.url("/who", "https"), both).ok());
+  auto r = get(iut.url("/who", "https"), both);
+  EXPECT_TRUE(r.ok()) << r.error().message();
+  EXPECT_EQ(get(iut.url("/who", "https"), {.ca_file = tls_->ca_file.string()}).code(),
+            Errc::tls_failed);
+  EXPECT_EQ(get(iut.url("/who", "https"), {.ca_file = tls_->ca_file.string(),
+                                           .extra_ca_files = {(dir_ / "absent.pem").string()}})
+                .code(),
+            Errc::tls_failed);
+}
+
 TEST_F(TlsServerTest, PlainHttpOnTheTlsPortFailsTheHandshakeAndTheServerStaysHealthy) {
   ServerThread server(router_.handler(), {}, credentials());
   RawConnection raw(server.port());

@@ -56,6 +56,8 @@ struct EnvironmentOptions {
   std::filesystem::path state_dir;
   // Start the reference emulator as the IUT (agent-service); nullopt: no emulator.
   std::optional<ReferenceEmulatorOptions> reference_emulator;
+  // CAs trusted besides the local CA: those of an IUT serving HTTPS with its own certificate.
+  std::vector<std::string> extra_ca_files;
 };
 
 class Environment {

@@ -53,10 +53,11 @@ struct ArmAccount {
 };
 
 struct FoundryDriverOptions {
-  std::string endpoint;       // https://<host>[:port]; projects are <endpoint>/api/projects/<p>
-  std::string ca_file;        // trusted for the IUT's HTTPS; empty: the system store
-  ArmAccount arm;             // whose projects' connections setup() writes
-  std::string probe_project;  // hello() reads its connections
+  std::string endpoint;  // https://<host>[:port]; projects are <endpoint>/api/projects/<p>
+  std::string ca_file;   // trusted for the IUT's HTTPS; empty: the system store
+  std::vector<std::string> extra_ca_files;  // trusted besides ca_file (an IUT's own CA)
+  ArmAccount arm;                           // whose projects' connections setup() writes
+  std::string probe_project;                // hello() reads its connections
   // A caller token of a project user, for hello, setup and reconfigure (a secret).
   std::function<boost::asio::awaitable<core::Result<std::string>>()> setup_token;
   // Restarts the IUT keeping its state and answers its endpoint (empty: no "restart").

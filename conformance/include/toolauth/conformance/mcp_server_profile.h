@@ -26,7 +26,8 @@
 namespace toolauth::conformance {
 
 inline constexpr std::string_view kMcpServerProfile = "mcp-server";
-inline constexpr std::string_view kMcpServerProfileVersion = "1.0.0";
+// 1.1.0: RFC 6750 §3.1 (no error code without credentials) is its own should scenario.
+inline constexpr std::string_view kMcpServerProfileVersion = "1.1.0";
 
 // The fixture names of the default world the profile uses.
 inline constexpr std::string_view kMcpTenant = "contoso";
@@ -84,6 +85,9 @@ class McpServerProfile final : public Profile {
 // RFC 9728 §3.1: the metadata URL of a resource: the well-known segment inserted before the
 // resource's path (https://h/mcp/x -> https://h/.well-known/oauth-protected-resource/mcp/x).
 std::string well_known_metadata_url(std::string_view resource);
+// Whether `url` is plain http to a loopback host (localhost, 127.0.0.0/8, [::1]): the only
+// plain-HTTP IUTs certify talks to (tokens go to it in clear).
+bool plain_http_on_loopback(std::string_view url);
 // The resource_metadata parameter of a Bearer challenge ("" when absent).
 std::string challenge_parameter(std::string_view challenge, std::string_view name);
 

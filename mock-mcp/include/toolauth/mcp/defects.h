@@ -22,6 +22,9 @@ struct McpDefects {
   bool accept_alg_none = false;   // an unsigned bearer token (alg none) is accepted
   bool key_prefix_match = false;  // an API key that is a prefix of a configured key is accepted
   bool no_challenge = false;      // 401 answers carry no WWW-Authenticate header (403s do)
+  // A request without credentials gets error="invalid_token" in its challenge (as the MCP
+  // TypeScript SDK's requireBearerAuth does; RFC 6750 §3.1 says SHOULD NOT).
+  bool error_without_credentials = false;
 
   bool any() const;
   // The names, as --defect takes them, in the order of known_mcp_defects().
@@ -29,7 +32,7 @@ struct McpDefects {
 };
 
 // Every defect name: accept-expired, ignore-audience, accept-alg-none, key-prefix-match,
-// no-challenge.
+// no-challenge, error-without-credentials.
 const std::vector<std::string_view>& known_mcp_defects();
 
 // Errors: core::Errc::invalid_argument naming the unknown defect and listing the known ones.

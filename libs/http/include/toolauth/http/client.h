@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "toolauth/core/result.h"
 #include "toolauth/http/message.h"
@@ -30,6 +31,9 @@ struct ClientOptions {
 
   // PEM file of the CA to trust for https; empty means the system trust store.
   std::string ca_file;
+  // More PEM files of CAs trusted besides `ca_file` (or the system store), e.g. the CA of a
+  // server under test next to the local CA.
+  std::vector<std::string> extra_ca_files;
   std::chrono::milliseconds timeout = kDefaultTimeout;
   std::size_t max_response_bytes = kMaxResponseBytes;
   std::size_t max_idle_per_origin = kMaxIdlePerOrigin;
