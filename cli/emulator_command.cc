@@ -1,6 +1,7 @@
 // toolauth emulator: runs the Foundry Agent Service tool-auth emulator until SIGINT/SIGTERM.
 
 #include <boost/asio/io_context.hpp>
+#include <iostream>
 
 #include "commands.h"
 #include "common_options.h"
@@ -20,7 +21,9 @@ int run_emulator(int argc, char** argv) {
       cxxopts::value<std::string>()->default_value(""))(
       "mi-url", "managed identity (IMDS) host of the project identities (mock-idp's mi_url)",
       cxxopts::value<std::string>()->default_value(
-          std::string(emulator::kDefaultManagedIdentityUrl)));
+          std::string(emulator::kDefaultManagedIdentityUrl)))(
+      "mcp-call-errors", "shape of mcp_call.error: string or structured (openai-node >= 7.5)",
+      cxxopts::value<std::string>()->default_value("string"));
   auto parsed = parse_arguments(options, argc, argv);
   if (auto* code = std::get_if<int>(&parsed)) return *code;
   const auto& args = std::get<cxxopts::ParseResult>(parsed);
@@ -44,6 +47,12 @@ int run_emulator(int argc, char** argv) {
   o.ca_file = args["ca-file"].as<std::string>();
   o.managed_identity_url = args["mi-url"].as<std::string>();
   o.templates = template_values(args);
+  auto errors = emulator::parse_mcp_call_error_format(args["mcp-call-errors"].as<std::string>());
+  if (!errors.ok()) {
+    std::cerr << "toolauth emulator: " << errors.error().message() << "\n";
+    return 2;
+  }
+  o.mcp_call_errors = *errors;
   o.logger = *logger;
   return serve_until_signalled("emulator", io,
                                emulator::EmulatorServer::start(io.get_executor(), clock, o), args);

@@ -2,6 +2,7 @@
 
 #include "toolauth/core/json.h"
 #include "toolauth/core/random.h"
+#include "toolauth/emulator/mcp_call_error.h"
 #include "toolauth/emulator/mcp_client.h"
 #include "toolauth/emulator/scripted_model.h"
 
@@ -36,7 +37,7 @@ struct ServerSlot {
   const McpToolSpec* spec = nullptr;
   std::optional<Connection> connection;
   bool prepared = false;
-  std::optional<std::string> error;        // why the server cannot be used
+  std::optional<McpCallError> error;       // why the server cannot be used
   std::optional<ConsentRequired> consent;  // the user must consent first
   std::unique_ptr<McpClient> client;
   std::vector<std::string> tool_names;  // listed (or carried over), allowed only
@@ -119,7 +120,8 @@ struct ResponseEngine::Run {
     if (!spec.connection.empty()) {
       auto found = engine.state_->connection(request.project, spec.connection);
       if (!found.ok() || !found->has_value()) {
-        server.error = "the connection '" + spec.connection + "' no longer exists";
+        server.error = McpCallError::without_credentials("the connection '" + spec.connection +
+                                                         "' no longer exists");
         co_return;
       }
       server.connection = std::move(**found);
@@ -132,7 +134,7 @@ struct ResponseEngine::Run {
         auto& auth = engine.auth_->for_type(server.connection->auth_type);
         auto outcome = co_await auth.authorize(call_context(server));
         if (auto* failure = std::get_if<ToolAuthFailure>(&outcome)) {
-          server.error = failure->message;
+          server.error = McpCallError::without_credentials(failure->message);
           journal("tool_auth", server, {{"outcome", "failed"}, {"code", failure->code}});
           co_return;
         }
@@ -152,7 +154,7 @@ struct ResponseEngine::Run {
         server.error.reset();
         co_return;
       }
-      server.error = ready.error().describe();
+      server.error = McpCallError::from(ready.error());
       if (!is_refusal(ready.error()) || !server.connection) co_return;
       journal("tool_auth", server, {{"outcome", "refused"}, {"status", 401}});
       co_await engine.auth_->for_type(server.connection->auth_type).refused(call_context(server));
@@ -180,7 +182,8 @@ struct ResponseEngine::Run {
     const auto index = co_await add_item(item);
     co_await emit("response.mcp_list_tools.in_progress",
                   {{"item_id", item["id"]}, {"output_index", index}});
-    std::optional<std::string> error = server.error;
+    std::optional<std::string> error;
+    if (server.error) error = server.error->text();
     if (!error) {
       auto tools = co_await server.client->list_tools();
       if (tools.ok()) {
@@ -241,7 +244,7 @@ struct ResponseEngine::Run {
     co_await emit("response.mcp_call_arguments.done",
                   {{"item_id", id}, {"output_index", index}, {"arguments", arguments}});
     co_await emit("response.mcp_call.in_progress", {{"item_id", id}, {"output_index", index}});
-    std::optional<std::string> error = server->error;
+    std::optional<McpCallError> error = server->error;
     std::string output_text;
     if (!error) {
       auto result = co_await server->client->call_tool(planned.name, planned.arguments);
@@ -255,7 +258,8 @@ struct ResponseEngine::Run {
         server->client.reset();
         co_await prepare(*server);
         if (server->consent) {
-          error = "the user must consent again before this tool can be called";
+          error = McpCallError::without_credentials(
+              "the user must consent again before this tool can be called");
         } else if (server->error) {
           error = server->error;
         } else {
@@ -265,9 +269,9 @@ struct ResponseEngine::Run {
       if (error) {
         // the retry could not open a session; `error` says why
       } else if (!result.ok()) {
-        error = result.error().describe();
+        error = McpCallError::from(result.error());
       } else if (result->is_error) {
-        error = result->text();
+        error = McpCallError::tool_execution(*result);
       } else {
         output_text = result->text();
       }
@@ -275,7 +279,7 @@ struct ResponseEngine::Run {
     auto& item = output()[index];
     item["status"] = error ? "failed" : "completed";
     if (error) {
-      item["error"] = *error;
+      item["error"] = error->to_json(engine.error_format_);
     } else {
       item["output"] = output_text;
     }
@@ -283,7 +287,7 @@ struct ResponseEngine::Run {
     co_await emit(error ? "response.mcp_call.failed" : "response.mcp_call.completed",
                   {{"item_id", id}, {"output_index", index}});
     co_await item_done(index);
-    answer = error ? answer_failed(planned, *error) : answer_completed(planned, output_text);
+    answer = error ? answer_failed(planned, error->text()) : answer_completed(planned, output_text);
   }
 
   boost::asio::awaitable<void> consent_item(const ServerSlot& server) {
@@ -382,8 +386,14 @@ struct ResponseEngine::Run {
 };
 
 ResponseEngine::ResponseEngine(EmulatorState& state, ToolAuthRegistry& auth, http::Client& client,
-                               service::Journal& journal, const core::Clock& clock)
-    : state_(&state), auth_(&auth), client_(&client), journal_(&journal), clock_(&clock) {}
+                               service::Journal& journal, const core::Clock& clock,
+                               McpCallErrorFormat error_format)
+    : state_(&state),
+      auth_(&auth),
+      client_(&client),
+      journal_(&journal),
+      clock_(&clock),
+      error_format_(error_format) {}
 
 boost::asio::awaitable<core::Result<StoredResponse>> ResponseEngine::run(ResponseRequest request,
                                                                          EventSink sink) {

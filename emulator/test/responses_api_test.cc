@@ -143,6 +143,50 @@ TEST_F(ResponsesApiTest, ArgumentsComeFromTheInput) {
   EXPECT_EQ(call["output"], "hello");
 }
 
+TEST_F(ResponsesApiTest, AFailedCallsErrorIsAStringByDefault) {
+  auto tool = create(
+      {{"agent", agent("open-agent")}, {"input", R"(fail {"mode": "tool", "message": "nope"})"}});
+  ASSERT_EQ(tool.status, 200) << tool.text;
+  auto call = item(tool, "mcp_call");
+  EXPECT_EQ(call["status"], "failed");
+  EXPECT_EQ(call["error"], "nope");
+  EXPECT_EQ(call["output"], nullptr);
+  auto rpc = create({{"agent", agent("open-agent")},
+                     {"input", R"(fail {"mode": "protocol", "code": -32042, "message": "bad"})"}});
+  EXPECT_EQ(item(rpc, "mcp_call")["error"], "MCP error -32042: bad");
+}
+
+// `--mcp-call-errors structured`: the objects of openai-node >= 7.5 (reference §2.4).
+TEST(ResponsesApiStructuredErrorsTest, FailuresAreTheStructuredObjects) {
+  Stack stack(McpCallErrorFormat::structured);
+  const auto token = stack.user_token("alice");
+  auto create = [&](const std::string& input) {
+    return stack.call(
+        http::Method::post, stack.project_url("alpha") + "/openai/v1/responses", token,
+        {{"agent", {{"type", "agent_reference"}, {"name", "open-agent"}}}, {"input", input}});
+  };
+  auto error_of = [](const HttpReply& reply) {
+    for (const auto& i : reply.body["output"]) {
+      if (i["type"] == "mcp_call") return i["error"];
+    }
+    ADD_FAILURE() << "no mcp_call in " << reply.text;
+    return nlohmann::json();
+  };
+  EXPECT_EQ(error_of(create(R"(fail {"mode": "tool", "message": "nope"})")),
+            nlohmann::json({{"type", "mcp_tool_execution_error"},
+                            {"content", {{{"type", "text"}, {"text", "nope"}}}}}));
+  EXPECT_EQ(error_of(create(R"(fail {"mode": "protocol", "code": -32042, "message": "bad"})")),
+            nlohmann::json({{"type", "mcp_protocol_error"},
+                            {"code", -32042},
+                            {"message", "MCP error -32042: bad"}}));
+  // A completed call has no error at all, in either format.
+  auto fine = create("whoami");
+  EXPECT_EQ(error_of(fine), nullptr);
+  // The answer's text is the same words as the string form.
+  auto failed = create(R"(fail {"mode": "tool", "message": "nope"})");
+  EXPECT_NE(failed.text.find("fail on open failed: nope"), std::string::npos) << failed.text;
+}
+
 TEST_F(ResponsesApiTest, ApprovalRequestThenApprovedCall) {
   auto asked = create({{"agent", agent("approval-agent")}, {"input", "whoami"}});
   ASSERT_EQ(asked.status, 200) << asked.text;

@@ -26,6 +26,7 @@
 #include "toolauth/emulator/agent.h"
 #include "toolauth/emulator/caller_authenticator.h"
 #include "toolauth/emulator/emulator_state.h"
+#include "toolauth/emulator/mcp_call_error.h"
 #include "toolauth/emulator/tool_auth_registry.h"
 #include "toolauth/http/client.h"
 #include "toolauth/service/journal.h"
@@ -59,9 +60,10 @@ using EventSink = std::function<boost::asio::awaitable<void>(const nlohmann::jso
 
 class ResponseEngine {
  public:
-  // All references must outlive the engine.
+  // All references must outlive the engine. `error_format`: the shape of mcp_call.error.
   ResponseEngine(EmulatorState& state, ToolAuthRegistry& auth, http::Client& client,
-                 service::Journal& journal, const core::Clock& clock);
+                 service::Journal& journal, const core::Clock& clock,
+                 McpCallErrorFormat error_format = McpCallErrorFormat::string);
 
   // Runs the response to its end and stores it. `sink` may be empty (non-streaming).
   boost::asio::awaitable<core::Result<StoredResponse>> run(ResponseRequest request,
@@ -74,6 +76,7 @@ class ResponseEngine {
   http::Client* client_;
   service::Journal* journal_;
   const core::Clock* clock_;
+  McpCallErrorFormat error_format_;
 };
 
 }  // namespace toolauth::emulator
