@@ -40,6 +40,7 @@ McpCallError McpCallError::from(const McpError& error) {
     case McpError::Kind::http:
       return {text, http_error(error.status, text)};
     case McpError::Kind::transport:
+    case McpError::Kind::cancelled:  // the response unwinds before such a call is reported
       break;
   }
   return {text, http_error(kBadGateway, text)};

@@ -1,5 +1,7 @@
 #include "toolauth/emulator/response_engine.h"
 
+#include <boost/asio/this_coro.hpp>
+
 #include "toolauth/core/json.h"
 #include "toolauth/core/random.h"
 #include "toolauth/emulator/mcp_call_error.h"
@@ -13,6 +15,14 @@ namespace {
 // The MCP server refused the credentials (401): the ToolAuth may refresh or drop them.
 bool is_refusal(const McpError& error) {
   return error.kind == McpError::Kind::unauthorized && error.status == 401;
+}
+
+// The streaming client went away (the stream's coroutine was cancelled): unwind to run(),
+// which records the response as cancelled. Checked where an MCP request returns, so an aborted
+// request is never reported as a failed call.
+void unwind_if_cancelled(const boost::asio::cancellation_state& state) {
+  if (state.cancelled() != boost::asio::cancellation_type::none)
+    throw boost::system::system_error(boost::asio::error::operation_aborted);
 }
 
 std::string new_id(std::string_view prefix) {
@@ -150,6 +160,7 @@ struct ResponseEngine::Run {
       }
       server.client = std::make_unique<McpClient>(*engine.client_, url, std::move(headers));
       auto ready = co_await server.client->initialize();
+      unwind_if_cancelled(co_await boost::asio::this_coro::cancellation_state);
       if (ready.ok()) {
         server.error.reset();
         co_return;
@@ -186,6 +197,7 @@ struct ResponseEngine::Run {
     if (server.error) error = server.error->text();
     if (!error) {
       auto tools = co_await server.client->list_tools();
+      unwind_if_cancelled(co_await boost::asio::this_coro::cancellation_state);
       if (tools.ok()) {
         for (const auto& tool : *tools) {
           if (!server.spec->allows(tool.name)) continue;
@@ -248,6 +260,7 @@ struct ResponseEngine::Run {
     std::string output_text;
     if (!error) {
       auto result = co_await server->client->call_tool(planned.name, planned.arguments);
+      unwind_if_cancelled(co_await boost::asio::this_coro::cancellation_state);
       if (!result.ok() && is_refusal(result.error()) && server->connection) {
         // A 401 in mid-session (token revoked or expired early): tell the ToolAuth once, open
         // a fresh session with what it gives then, and call once more.
@@ -264,6 +277,7 @@ struct ResponseEngine::Run {
           error = server->error;
         } else {
           result = co_await server->client->call_tool(planned.name, planned.arguments);
+          unwind_if_cancelled(co_await boost::asio::this_coro::cancellation_state);
         }
       }
       if (error) {
@@ -325,6 +339,25 @@ struct ResponseEngine::Run {
     output()[index]["content"].push_back(part);
     output()[index]["status"] = "completed";
     co_await item_done(index);
+  }
+
+  // After the streaming client went away: what was in progress stays incomplete, each MCP
+  // server is told which request it may stop (notifications/cancelled) and the response is
+  // `cancelled`. Runs with the cancellation state reset.
+  boost::asio::awaitable<void> cancel() {
+    for (auto& item : output()) {
+      if (item.value("status", "") != "in_progress") continue;
+      item["status"] = "incomplete";
+      if (item["type"] != "mcp_call") continue;
+      if (auto* server = server_for(item["server_label"].get<std::string>()))
+        journal("mcp_call", *server, {{"tool", item["name"]}, {"status", "incomplete"}});
+    }
+    for (auto& server : servers) {
+      if (!server.client || !server.client->in_flight()) continue;
+      journal("mcp_cancel", server, {{"request_id", *server.client->in_flight()}});
+      co_await server.client->cancel("the client of the response went away");
+    }
+    response["status"] = "cancelled";
   }
 
   boost::asio::awaitable<std::optional<ServerSlot*>> pending_consent() {
@@ -426,12 +459,27 @@ boost::asio::awaitable<core::Result<StoredResponse>> ResponseEngine::run(Respons
   co_await run.emit("response.created", {{"response", run.response}});
   co_await run.emit("response.in_progress", {{"response", run.response}});
 
-  co_await run.produce();
+  // A streaming client that goes away cancels the stream's coroutine: the response stops where
+  // it is, and is stored as cancelled after the cleanup (which needs the state reset).
+  std::exception_ptr failure;
+  try {
+    co_await run.produce();
+  } catch (const boost::system::system_error&) {
+    failure = std::current_exception();
+  }
+  const auto state = co_await boost::asio::this_coro::cancellation_state;
+  const bool cancelled = state.cancelled() != boost::asio::cancellation_type::none;
+  if (failure && !cancelled) std::rethrow_exception(failure);
+  if (cancelled) {
+    co_await boost::asio::this_coro::reset_cancellation_state();
+    co_await run.cancel();
+  }
   for (auto& server : run.servers) {
     if (server.client) co_await server.client->close();
   }
 
   if (run.response["status"] == "in_progress") run.response["status"] = "completed";
+  if (cancelled) run.sink = nullptr;  // nobody is listening any more
   const auto in = word_count(r.input_text);
   const auto out = word_count(run.answer);
   run.response["usage"] = {{"input_tokens", in},
