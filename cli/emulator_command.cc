@@ -26,7 +26,9 @@ int run_emulator(int argc, char** argv) {
       "defect",
       "make the emulator deliberately wrong, for the conformance suite's self-test (loopback "
       "only; repeatable; the names are in emulator/README.md)",
-      cxxopts::value<std::vector<std::string>>());
+      cxxopts::value<std::vector<std::string>>())(
+      "mcp-call-errors", "shape of mcp_call.error: string or structured (openai-node >= 7.5)",
+      cxxopts::value<std::string>()->default_value("string"));
   auto parsed = parse_arguments(options, argc, argv);
   if (auto* code = std::get_if<int>(&parsed)) return *code;
   const auto& args = std::get<cxxopts::ParseResult>(parsed);
@@ -67,6 +69,12 @@ int run_emulator(int argc, char** argv) {
   o.ca_file = args["ca-file"].as<std::string>();
   o.managed_identity_url = args["mi-url"].as<std::string>();
   o.templates = template_values(args);
+  auto errors = emulator::parse_mcp_call_error_format(args["mcp-call-errors"].as<std::string>());
+  if (!errors.ok()) {
+    std::cerr << "toolauth emulator: " << errors.error().message() << "\n";
+    return 2;
+  }
+  o.mcp_call_errors = *errors;
   o.logger = *logger;
   o.defects = std::move(defects);
   return serve_until_signalled("emulator", io,

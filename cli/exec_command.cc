@@ -122,7 +122,12 @@ int run_exec(int argc, char** argv) {
   core::SystemClock clock;
   auto logger = make_logger(args, clock);
   if (!logger) return kExecFailed;
-  auto o = stack_options(args);
+  auto options_set = stack_options(args);
+  if (!options_set.ok()) {
+    std::cerr << "toolauth exec: " << options_set.error().message() << "\n";
+    return kExecFailed;
+  }
+  auto o = std::move(*options_set);
   o.state_dir = folder->path() / "state";
   o.idp_port = o.idp_mi_port = o.mcp_port = o.emulator_port = 0;
   o.emulator_http_port = 0;

@@ -109,6 +109,7 @@ core::Result<std::unique_ptr<LocalStack>> LocalStack::start_once(
   e.managed_identity_url = stack->idp_->mi_url();
   e.templates = templates;
   e.admin_key = o.admin_key;
+  e.mcp_call_errors = o.mcp_call_errors;
   e.logger = o.logger;
   e.defects = o.emulator_defects;
   TOOLAUTH_ASSIGN_OR_RETURN(stack->emulator_,

@@ -45,6 +45,7 @@ class LocalStack {
     std::filesystem::path state_dir;     // shared by the three servers; must not be empty
     std::filesystem::path fixtures_dir;  // idp.json, mcp.json, emulator.json; empty: built in
     std::string admin_key;
+    emulator::McpCallErrorFormat mcp_call_errors = emulator::McpCallErrorFormat::string;
     core::Logger logger = core::null_logger();
     // The emulator's mutants (emulator/defects.h); the caller checks the host is loopback.
     std::set<std::string> emulator_defects;

@@ -55,7 +55,12 @@ int run_up(int argc, char** argv) {
   core::SystemClock clock;  // the one clock of all three servers
   auto logger = make_logger(args, clock);
   if (!logger) return 2;
-  auto o = stack_options(args);
+  auto options_set = stack_options(args);
+  if (!options_set.ok()) {
+    std::cerr << "toolauth up: " << options_set.error().message() << "\n";
+    return 2;
+  }
+  auto o = std::move(*options_set);
   o.state_dir = args["state-dir"].as<std::string>();
   o.emulator_port = args["emulator-port"].as<std::uint16_t>();
   o.emulator_http_port = args.count("no-emulator-http")

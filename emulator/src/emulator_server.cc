@@ -253,8 +253,9 @@ core::Result<std::unique_ptr<EmulatorServer>> EmulatorServer::start(
       templates.at("idp_url"), o.state_dir.empty() ? std::filesystem::path() : state_dir));
   impl->callers =
       std::make_unique<CallerAuthenticator>(impl->world, *impl->client, clock, impl->defects);
-  impl->engine = std::make_unique<ResponseEngine>(*impl->state, impl->tool_auth, *impl->client,
-                                                  impl->journal, clock, impl->defects);
+  impl->engine =
+      std::make_unique<ResponseEngine>(*impl->state, impl->tool_auth, *impl->client, impl->journal,
+                                       clock, o.mcp_call_errors, impl->defects);
   impl->data_plane = std::make_unique<DataPlane>(impl->world, *impl->state, *impl->callers,
                                                  *impl->engine, impl->journal, clock, impl->url);
   impl->router.set_pre_routing(service::admin_access_hook(o.admin_key));

@@ -1,6 +1,8 @@
 #include "toolauth/emulator/mcp_client.h"
 
 #include <array>
+#include <boost/asio/this_coro.hpp>
+#include <utility>
 
 #include "toolauth/core/json.h"
 #include "toolauth/http/sse.h"
@@ -92,6 +94,8 @@ std::string McpError::describe() const {
       return "the MCP server speaks an unsupported protocol version: " + message;
     case Kind::protocol:
       return "the MCP server broke the protocol: " + message;
+    case Kind::cancelled:
+      return "the call was cancelled: " + message;
   }
   return message;
 }
@@ -135,7 +139,14 @@ boost::asio::awaitable<McpResult<nlohmann::json>> McpClient::request(const std::
   const auto id = next_id_++;
   nlohmann::json message = {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}};
   if (!params.is_null()) message["params"] = std::move(params);
+  in_flight_ = id;
+  in_flight_method_ = method;
   auto response = co_await client_->send(make_request(http::Method::post, message.dump()));
+  // Cancelled while the request was out: it stays in flight for cancel().
+  const auto state = co_await boost::asio::this_coro::cancellation_state;
+  if (state.cancelled() != boost::asio::cancellation_type::none)
+    co_return error(McpError::Kind::cancelled, method + " was cancelled in flight");
+  in_flight_.reset();
   if (!response.ok()) co_return error(McpError::Kind::transport, response.error().message());
   if (response->status == 401 || response->status == 403) {
     auto e = error(McpError::Kind::unauthorized, body_message(response->body), response->status);
@@ -151,8 +162,10 @@ boost::asio::awaitable<McpResult<nlohmann::json>> McpClient::request(const std::
   co_return find_response(*response, id);
 }
 
-boost::asio::awaitable<McpResult<void>> McpClient::notify(const std::string& method) {
+boost::asio::awaitable<McpResult<void>> McpClient::notify(const std::string& method,
+                                                          nlohmann::json params) {
   nlohmann::json message = {{"jsonrpc", "2.0"}, {"method", method}};
+  if (!params.is_null()) message["params"] = std::move(params);
   auto response = co_await client_->send(make_request(http::Method::post, message.dump()));
   if (!response.ok()) co_return error(McpError::Kind::transport, response.error().message());
   if (response->status != 202 && response->status != 200 && response->status != 204)
@@ -228,6 +241,12 @@ boost::asio::awaitable<McpResult<McpCallResult>> McpClient::call_tool(
   if (auto s = result->find("structuredContent"); s != result->end()) call.structured = *s;
   if (auto e = result->find("isError"); e != result->end() && e->is_boolean()) call.is_error = *e;
   co_return call;
+}
+
+boost::asio::awaitable<void> McpClient::cancel(std::string reason) {
+  const auto id = std::exchange(in_flight_, std::nullopt);
+  if (!id || in_flight_method_ == "initialize") co_return;
+  (void)co_await notify("notifications/cancelled", {{"requestId", *id}, {"reason", reason}});
 }
 
 boost::asio::awaitable<void> McpClient::close() {

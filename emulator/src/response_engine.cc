@@ -1,7 +1,10 @@
 #include "toolauth/emulator/response_engine.h"
 
+#include <boost/asio/this_coro.hpp>
+
 #include "toolauth/core/json.h"
 #include "toolauth/core/random.h"
+#include "toolauth/emulator/mcp_call_error.h"
 #include "toolauth/emulator/mcp_client.h"
 #include "toolauth/emulator/scripted_model.h"
 
@@ -12,6 +15,14 @@ namespace {
 // The MCP server refused the credentials (401): the ToolAuth may refresh or drop them.
 bool is_refusal(const McpError& error) {
   return error.kind == McpError::Kind::unauthorized && error.status == 401;
+}
+
+// The streaming client went away (the stream's coroutine was cancelled): unwind to run(),
+// which records the response as cancelled. Checked where an MCP request returns, so an aborted
+// request is never reported as a failed call.
+void unwind_if_cancelled(const boost::asio::cancellation_state& state) {
+  if (state.cancelled() != boost::asio::cancellation_type::none)
+    throw boost::system::system_error(boost::asio::error::operation_aborted);
 }
 
 std::string new_id(std::string_view prefix) {
@@ -52,7 +63,7 @@ struct ServerSlot {
   const McpToolSpec* spec = nullptr;
   std::optional<Connection> connection;
   bool prepared = false;
-  std::optional<std::string> error;        // why the server cannot be used
+  std::optional<McpCallError> error;       // why the server cannot be used
   std::optional<ConsentRequired> consent;  // the user must consent first
   std::unique_ptr<McpClient> client;
   http::Headers credentials;  // what the connection's ToolAuth gave (secrets; *-in-output only)
@@ -141,7 +152,8 @@ struct ResponseEngine::Run {
     if (!spec.connection.empty()) {
       auto found = engine.state_->connection(request.project, spec.connection);
       if (!found.ok() || !found->has_value()) {
-        server.error = "the connection '" + spec.connection + "' no longer exists";
+        server.error = McpCallError::without_credentials("the connection '" + spec.connection +
+                                                         "' no longer exists");
         co_return;
       }
       server.connection = std::move(**found);
@@ -158,7 +170,7 @@ struct ResponseEngine::Run {
         auto& auth = engine.auth_->for_type(server.connection->auth_type);
         auto outcome = co_await auth.authorize(call_context(server));
         if (auto* failure = std::get_if<ToolAuthFailure>(&outcome)) {
-          server.error = failure->message;
+          server.error = McpCallError::without_credentials(failure->message);
           journal("tool_auth", server, {{"outcome", "failed"}, {"code", failure->code}});
           if (failure->code == "consent_declined" && has(Defect::declined_500))
             fatal = core::Error{core::Errc::invalid_argument, "the consent was declined"};
@@ -177,11 +189,12 @@ struct ResponseEngine::Run {
       }
       server.client = std::make_unique<McpClient>(*engine.client_, url, std::move(headers));
       auto ready = co_await server.client->initialize();
+      unwind_if_cancelled(co_await boost::asio::this_coro::cancellation_state);
       if (ready.ok()) {
         server.error.reset();
         co_return;
       }
-      server.error = ready.error().describe();
+      server.error = McpCallError::from(ready.error());
       if (!is_refusal(ready.error()) || !server.connection) co_return;
       journal("tool_auth", server, {{"outcome", "refused"}, {"status", 401}});
       co_await engine.auth_->for_type(server.connection->auth_type).refused(call_context(server));
@@ -227,9 +240,11 @@ struct ResponseEngine::Run {
     const auto index = co_await add_item(item);
     co_await emit("response.mcp_list_tools.in_progress",
                   {{"item_id", item["id"]}, {"output_index", index}});
-    std::optional<std::string> error = server.error;
+    std::optional<std::string> error;
+    if (server.error) error = server.error->text();
     if (!error) {
       auto tools = co_await server.client->list_tools();
+      unwind_if_cancelled(co_await boost::asio::this_coro::cancellation_state);
       if (tools.ok()) {
         for (const auto& tool : *tools) {
           if (!server.spec->allows(tool.name)) continue;
@@ -288,10 +303,11 @@ struct ResponseEngine::Run {
     co_await emit("response.mcp_call_arguments.done",
                   {{"item_id", id}, {"output_index", index}, {"arguments", arguments}});
     co_await emit("response.mcp_call.in_progress", {{"item_id", id}, {"output_index", index}});
-    std::optional<std::string> error = server->error;
+    std::optional<McpCallError> error = server->error;
     std::string output_text;
     if (!error) {
       auto result = co_await server->client->call_tool(planned.name, planned.arguments);
+      unwind_if_cancelled(co_await boost::asio::this_coro::cancellation_state);
       // A 401 in mid-session (token revoked or expired early): tell the ToolAuth once, open
       // a fresh session with what it gives then, and call once more.
       const int retries = has(Defect::retry_loop_on_401) ? kRetryLoopAttempts : 1;
@@ -305,19 +321,21 @@ struct ResponseEngine::Run {
         server->client.reset();
         co_await prepare(*server, !approval_id.empty());
         if (server->consent) {
-          error = "the user must consent again before this tool can be called";
+          error = McpCallError::without_credentials(
+              "the user must consent again before this tool can be called");
         } else if (server->error) {
           error = server->error;
         } else {
           result = co_await server->client->call_tool(planned.name, planned.arguments);
+          unwind_if_cancelled(co_await boost::asio::this_coro::cancellation_state);
         }
       }
       if (error) {
         // the retry could not open a session; `error` says why
       } else if (!result.ok()) {
-        error = result.error().describe();
+        error = McpCallError::from(result.error());
       } else if (result->is_error) {
-        error = result->text();
+        error = McpCallError::tool_execution(*result);
       } else {
         output_text = result->text();
         if (echoes_credentials(*server))
@@ -327,7 +345,7 @@ struct ResponseEngine::Run {
     auto& item = output()[index];
     item["status"] = error ? "failed" : "completed";
     if (error) {
-      item["error"] = *error;
+      item["error"] = error->to_json(engine.error_format_);
     } else {
       item["output"] = output_text;
     }
@@ -335,7 +353,7 @@ struct ResponseEngine::Run {
     co_await emit(error ? "response.mcp_call.failed" : "response.mcp_call.completed",
                   {{"item_id", id}, {"output_index", index}});
     co_await item_done(index);
-    answer = error ? answer_failed(planned, *error) : answer_completed(planned, output_text);
+    answer = error ? answer_failed(planned, error->text()) : answer_completed(planned, output_text);
   }
 
   boost::asio::awaitable<void> consent_item(const ServerSlot& server) {
@@ -373,6 +391,25 @@ struct ResponseEngine::Run {
     output()[index]["content"].push_back(part);
     output()[index]["status"] = "completed";
     co_await item_done(index);
+  }
+
+  // After the streaming client went away: what was in progress stays incomplete, each MCP
+  // server is told which request it may stop (notifications/cancelled) and the response is
+  // `cancelled`. Runs with the cancellation state reset.
+  boost::asio::awaitable<void> cancel() {
+    for (auto& item : output()) {
+      if (item.value("status", "") != "in_progress") continue;
+      item["status"] = "incomplete";
+      if (item["type"] != "mcp_call") continue;
+      if (auto* server = server_for(item["server_label"].get<std::string>()))
+        journal("mcp_call", *server, {{"tool", item["name"]}, {"status", "incomplete"}});
+    }
+    for (auto& server : servers) {
+      if (!server.client || !server.client->in_flight()) continue;
+      journal("mcp_cancel", server, {{"request_id", *server.client->in_flight()}});
+      co_await server.client->cancel("the client of the response went away");
+    }
+    response["status"] = "cancelled";
   }
 
   boost::asio::awaitable<std::optional<ServerSlot*>> pending_consent() {
@@ -435,12 +472,13 @@ struct ResponseEngine::Run {
 
 ResponseEngine::ResponseEngine(EmulatorState& state, ToolAuthRegistry& auth, http::Client& client,
                                service::Journal& journal, const core::Clock& clock,
-                               EmulatorDefects defects)
+                               McpCallErrorFormat error_format, EmulatorDefects defects)
     : state_(&state),
       auth_(&auth),
       client_(&client),
       journal_(&journal),
       clock_(&clock),
+      error_format_(error_format),
       defects_(defects) {}
 
 boost::asio::awaitable<core::Result<StoredResponse>> ResponseEngine::run(ResponseRequest request,
@@ -474,13 +512,28 @@ boost::asio::awaitable<core::Result<StoredResponse>> ResponseEngine::run(Respons
   co_await run.emit("response.created", {{"response", run.response}});
   co_await run.emit("response.in_progress", {{"response", run.response}});
 
-  co_await run.produce();
+  // A streaming client that goes away cancels the stream's coroutine: the response stops where
+  // it is, and is stored as cancelled after the cleanup (which needs the state reset).
+  std::exception_ptr failure;
+  try {
+    co_await run.produce();
+  } catch (const boost::system::system_error&) {
+    failure = std::current_exception();
+  }
+  const auto state = co_await boost::asio::this_coro::cancellation_state;
+  const bool cancelled = state.cancelled() != boost::asio::cancellation_type::none;
+  if (failure && !cancelled) std::rethrow_exception(failure);
+  if (cancelled) {
+    co_await boost::asio::this_coro::reset_cancellation_state();
+    co_await run.cancel();
+  }
   for (auto& server : run.servers) {
     if (server.client) co_await server.client->close();
   }
   if (run.fatal) co_return *run.fatal;
 
   if (run.response["status"] == "in_progress") run.response["status"] = "completed";
+  if (cancelled) run.sink = nullptr;  // nobody is listening any more
   const auto in = word_count(r.input_text);
   const auto out = word_count(run.answer);
   run.response["usage"] = {{"input_tokens", in},

@@ -232,13 +232,16 @@ void DataPlane::mount_responses(http::Router& router) {
       if (!done.ok()) co_return storage_failure(done.error());
       co_return http::Response::json(200, done->response);
     }
-    co_return http::Response::event_stream(
+    auto events = http::Response::event_stream(
         [this, request = std::move(request)](http::EventStream& out) mutable -> awaitable<void> {
           auto sink = [&out](const nlohmann::json& event) -> awaitable<void> {
             co_await out.send({.data = event.dump(), .event = event["type"].get<std::string>()});
           };
           (void)co_await engine_->run(std::move(request), sink);
         });
+    // A client that goes away mid-stream cancels the response (ResponseEngine::run).
+    events.cancel_on_disconnect = true;
+    co_return events;
   };
 
   auto get = [this](http::Request& r, Scope& s) -> awaitable<http::Response> {

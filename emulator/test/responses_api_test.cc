@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <chrono>
+#include <thread>
+
 #include "stack.h"
 
 namespace toolauth::emulator {
@@ -143,6 +149,50 @@ TEST_F(ResponsesApiTest, ArgumentsComeFromTheInput) {
   EXPECT_EQ(call["output"], "hello");
 }
 
+TEST_F(ResponsesApiTest, AFailedCallsErrorIsAStringByDefault) {
+  auto tool = create(
+      {{"agent", agent("open-agent")}, {"input", R"(fail {"mode": "tool", "message": "nope"})"}});
+  ASSERT_EQ(tool.status, 200) << tool.text;
+  auto call = item(tool, "mcp_call");
+  EXPECT_EQ(call["status"], "failed");
+  EXPECT_EQ(call["error"], "nope");
+  EXPECT_EQ(call["output"], nullptr);
+  auto rpc = create({{"agent", agent("open-agent")},
+                     {"input", R"(fail {"mode": "protocol", "code": -32042, "message": "bad"})"}});
+  EXPECT_EQ(item(rpc, "mcp_call")["error"], "MCP error -32042: bad");
+}
+
+// `--mcp-call-errors structured`: the objects of openai-node >= 7.5 (reference §2.4).
+TEST(ResponsesApiStructuredErrorsTest, FailuresAreTheStructuredObjects) {
+  Stack stack({}, McpCallErrorFormat::structured);
+  const auto token = stack.user_token("alice");
+  auto create = [&](const std::string& input) {
+    return stack.call(
+        http::Method::post, stack.project_url("alpha") + "/openai/v1/responses", token,
+        {{"agent", {{"type", "agent_reference"}, {"name", "open-agent"}}}, {"input", input}});
+  };
+  auto error_of = [](const HttpReply& reply) {
+    for (const auto& i : reply.body["output"]) {
+      if (i["type"] == "mcp_call") return i["error"];
+    }
+    ADD_FAILURE() << "no mcp_call in " << reply.text;
+    return nlohmann::json();
+  };
+  EXPECT_EQ(error_of(create(R"(fail {"mode": "tool", "message": "nope"})")),
+            nlohmann::json({{"type", "mcp_tool_execution_error"},
+                            {"content", {{{"type", "text"}, {"text", "nope"}}}}}));
+  EXPECT_EQ(error_of(create(R"(fail {"mode": "protocol", "code": -32042, "message": "bad"})")),
+            nlohmann::json({{"type", "mcp_protocol_error"},
+                            {"code", -32042},
+                            {"message", "MCP error -32042: bad"}}));
+  // A completed call has no error at all, in either format.
+  auto fine = create("whoami");
+  EXPECT_EQ(error_of(fine), nullptr);
+  // The answer's text is the same words as the string form.
+  auto failed = create(R"(fail {"mode": "tool", "message": "nope"})");
+  EXPECT_NE(failed.text.find("fail on open failed: nope"), std::string::npos) << failed.text;
+}
+
 TEST_F(ResponsesApiTest, ApprovalRequestThenApprovedCall) {
   auto asked = create({{"agent", agent("approval-agent")}, {"input", "whoami"}});
   ASSERT_EQ(asked.status, 200) << asked.text;
@@ -282,6 +332,87 @@ TEST_F(ResponsesApiTest, ConversationsKeepTheirItems) {
       create({{"agent", agent("open-agent")}, {"input", "x"}, {"conversation", "conv_nope"}});
   EXPECT_EQ(other.status, 404);
   EXPECT_EQ(other.inner_code(), "ConversationNotFound");
+}
+
+}  // namespace
+}  // namespace toolauth::emulator
+
+namespace toolauth::emulator {
+namespace {
+
+// A streaming client that goes away while the MCP call is in flight, over real loopback HTTP:
+// the emulator tells the MCP server (notifications/cancelled), stores the response as
+// cancelled with the call incomplete, and keeps serving.
+TEST(ResponsesStreamDisconnectTest, AClientThatGoesAwayCancelsTheCallAndTheResponse) {
+  Stack stack;
+  const auto token = stack.user_token("alice");
+  const auto http_url = stack.emulator().http_url();
+  const auto port =
+      static_cast<unsigned short>(std::stoi(http_url.substr(http_url.rfind(':') + 1)));
+  // `slow` waits 60 s on the shared clock, which nobody advances until the end.
+  const nlohmann::json body = {{"agent", {{"type", "agent_reference"}, {"name", "open-agent"}}},
+                               {"input", R"(slow {"seconds": 60, "steps": 1})"},
+                               {"stream", true}};
+  const std::string request =
+      "POST /api/projects/alpha/openai/v1/responses HTTP/1.1\r\n"
+      "Host: localhost\r\nAuthorization: Bearer " +
+      token + "\r\nContent-Type: application/json\r\nContent-Length: " +
+      std::to_string(body.dump().size()) + "\r\n\r\n" + body.dump();
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  boost::asio::write(socket, boost::asio::buffer(request));
+  std::string seen;
+  char chunk[4096];
+  while (seen.find("response.mcp_call.in_progress") == std::string::npos)
+    seen.append(chunk, socket.read_some(boost::asio::buffer(chunk)));
+  const auto at = seen.find("\"id\":\"resp_");
+  ASSERT_NE(at, std::string::npos) << seen;
+  const auto id = seen.substr(at + 6, seen.find('"', at + 6) - (at + 6));
+  socket.close();  // gone, mid-call
+
+  // The response is stored once the cancellation is done.
+  const auto url = stack.project_url("alpha") + "/openai/v1/responses/" + id;
+  HttpReply stored;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  do {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    stored = stack.call(http::Method::get, url, token);
+  } while (stored.status == 404 && std::chrono::steady_clock::now() < deadline);
+  ASSERT_EQ(stored.status, 200) << stored.text;
+  EXPECT_EQ(stored.body["status"], "cancelled");
+  nlohmann::json call;
+  for (const auto& i : stored.body["output"]) {
+    if (i["type"] == "mcp_call") call = i;
+  }
+  ASSERT_FALSE(call.is_null()) << stored.text;
+  EXPECT_EQ(call["name"], "slow");
+  EXPECT_EQ(call["status"], "incomplete");
+  EXPECT_EQ(call["output"], nullptr);
+  EXPECT_EQ(call["error"], nullptr);
+
+  // The MCP server was told, in the call's session, which request to stop.
+  std::vector<std::string> methods;
+  for (const auto& entry : stack.mcp_journal()) {
+    for (const auto& method : entry.value("rpc", nlohmann::json::array()))
+      methods.push_back(method);
+  }
+  EXPECT_NE(std::find(methods.begin(), methods.end(), "notifications/cancelled"), methods.end());
+  auto cancels = stack.emulator_journal("mcp_cancel");
+  ASSERT_EQ(cancels.size(), 1u) << cancels;
+  EXPECT_EQ(cancels[0]["response"], id);
+
+  // Still serving; then the slow tool's wait ends (it sees the cancellation and stops).
+  auto next = stack.call(
+      http::Method::post, stack.project_url("alpha") + "/openai/v1/responses", token,
+      {{"agent", {{"type", "agent_reference"}, {"name", "open-agent"}}}, {"input", "whoami"}});
+  EXPECT_EQ(next.status, 200);
+  EXPECT_EQ(next.body["status"], "completed") << next.text;
+  http::ClientRequest advance{.method = http::Method::post,
+                              .url = stack.emulator().url() + "/_admin/clock",
+                              .body = R"({"advance_seconds": 61})"};
+  advance.headers.set("Content-Type", "application/json");
+  EXPECT_EQ(stack.send(std::move(advance)).status, 200);
 }
 
 }  // namespace

@@ -56,9 +56,13 @@ class Stack {
   static constexpr const char* kContoso = "9fb93534-081c-4253-b1e2-73a87984a8ab";
   static constexpr const char* kFabrikam = "db149e47-14be-49ab-b93f-e42eabd2d9f2";
 
-  // `defects`: the emulator's (defects.h); a restart keeps them.
-  explicit Stack(std::set<std::string> defects = {})
-      : defects_(std::move(defects)), work_(boost::asio::make_work_guard(io_)) {
+  // `defects`: the emulator's (defects.h); a restart keeps them. `mcp_call_errors`: the
+  // emulator's shape of mcp_call.error.
+  explicit Stack(std::set<std::string> defects = {},
+                 McpCallErrorFormat mcp_call_errors = McpCallErrorFormat::string)
+      : defects_(std::move(defects)),
+        work_(boost::asio::make_work_guard(io_)),
+        mcp_call_errors_(mcp_call_errors) {
     dir_ = std::filesystem::temp_directory_path() / ("emulator-stack-" + core::random_hex(8));
     std::filesystem::create_directories(dir_);
     idp::IdpServerOptions i;
@@ -259,6 +263,7 @@ class Stack {
     e.managed_identity_url = idp_->mi_url();
     e.templates = {{"idp_url", idp_->url()}, {"mcp_url", mcp_->url()}};
     e.defects = defects_;
+    e.mcp_call_errors = mcp_call_errors_;
     emulator_ = take(EmulatorServer::start(io_.get_executor(), clock_, e));
     // The OAuth2 connections' client redirects to this emulator's callback (port 0).
     idp_->provider().add_redirect_uri(
@@ -280,6 +285,7 @@ class Stack {
   core::SystemClock clock_;
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  McpCallErrorFormat mcp_call_errors_;
   std::unique_ptr<idp::IdpServer> idp_;
   std::unique_ptr<mcp::McpServer> mcp_;
   std::unique_ptr<EmulatorServer> emulator_;

@@ -115,12 +115,15 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   template <class Stream>
   net::awaitable<void> write_error(Stream& stream, int status, std::string description);
   net::awaitable<Response> run_handler(Request& request);
+  // `buffer` is the connection's read buffer: bytes read while a stream is written (a
+  // pipelined request) go there.
   template <class Stream>
-  net::awaitable<bool> write_response(Stream& stream, const Request& request, Response& response,
-                                      unsigned version, bool keep_alive);
+  net::awaitable<bool> write_response(Stream& stream, beast::flat_buffer& buffer,
+                                      const Request& request, Response& response, unsigned version,
+                                      bool keep_alive);
   template <class Stream>
-  net::awaitable<bool> write_event_stream(Stream& stream, Response& response, unsigned version,
-                                          bool keep_alive);
+  net::awaitable<bool> write_event_stream(Stream& stream, beast::flat_buffer& buffer,
+                                          Response& response, unsigned version, bool keep_alive);
   void close_all();
   // No connection is left: a stopping server needs its grace timer no longer.
   void on_idle() {
@@ -318,7 +321,8 @@ net::awaitable<void> Server::Impl::serve_requests(Stream& stream, const Connecti
     Response response = co_await run_handler(request);
     const int status = response.status;
     const bool keep_alive = client_keep_alive && !response.close && !stopping;
-    const bool written = co_await write_response(stream, request, response, version, keep_alive);
+    const bool written =
+        co_await write_response(stream, buffer, request, response, version, keep_alive);
     if (logger.enabled(core::LogLevel::info)) {
       const auto elapsed =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
@@ -379,12 +383,13 @@ net::awaitable<Response> Server::Impl::run_handler(Request& request) {
 }
 
 template <class Stream>
-net::awaitable<bool> Server::Impl::write_response(Stream& stream, const Request& request,
-                                                  Response& response, unsigned version,
-                                                  bool keep_alive) {
+net::awaitable<bool> Server::Impl::write_response(Stream& stream, beast::flat_buffer& buffer,
+                                                  const Request& request, Response& response,
+                                                  unsigned version, bool keep_alive) {
   if (response.abort) co_return false;
   response.headers.set("x-request-id", request.request_id);
-  if (response.stream) co_return co_await write_event_stream(stream, response, version, keep_alive);
+  if (response.stream)
+    co_return co_await write_event_stream(stream, buffer, response, version, keep_alive);
   bhttp::response<bhttp::string_body> message;
   message.version(version);
   message.result(static_cast<unsigned>(response.status));
@@ -406,8 +411,9 @@ net::awaitable<bool> Server::Impl::write_response(Stream& stream, const Request&
 }
 
 template <class Stream>
-net::awaitable<bool> Server::Impl::write_event_stream(Stream& stream, Response& response,
-                                                      unsigned version, bool keep_alive) {
+net::awaitable<bool> Server::Impl::write_event_stream(Stream& stream, beast::flat_buffer& buffer,
+                                                      Response& response, unsigned version,
+                                                      bool keep_alive) {
   bhttp::response<bhttp::empty_body> head;
   head.version(version);
   head.result(static_cast<unsigned>(response.status));
@@ -422,10 +428,39 @@ net::awaitable<bool> Server::Impl::write_event_stream(Stream& stream, Response& 
   if (ec) co_return false;
   SessionEventStream<Stream> events(stream, stopping, limits.write_timeout);
   std::exception_ptr failure;
-  try {
-    co_await response.stream(events);
-  } catch (...) {
-    failure = std::current_exception();
+  auto write = [&]() -> net::awaitable<void> {
+    try {
+      co_await response.stream(events);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  };
+  bool client_gone = false;
+  if (response.cancel_on_disconnect) {
+    // The client sends nothing while it reads a stream, so a read that ends is the client
+    // going away (EOF, reset). The read ends first: the writer is cancelled; the writer ends
+    // first: the read is cancelled.
+    auto watch = [&]() -> net::awaitable<void> {
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+      if (ec) {
+        client_gone = ec != net::error::operation_aborted;
+        co_return;
+      }
+      // A pipelined request: keep it for later and wait for the writer to end.
+      buffer.commit(n);
+      net::steady_timer forever(co_await net::this_coro::executor,
+                                net::steady_timer::time_point::max());
+      co_await forever.async_wait(use_tuple);
+    };
+    using namespace net::experimental::awaitable_operators;
+    co_await (write() || watch());
+  } else {
+    co_await write();
+  }
+  if (client_gone) {
+    // The writer was cancelled because of it: not a failure of the handler.
+    ++stats.streams_cancelled;
+    co_return false;
   }
   if (failure) {
     ++stats.handler_exceptions;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -49,6 +52,28 @@ class ServerTest : public ::testing::Test {
     });
   }
 
+  // /events twice over, and /wait: "started", then waits an hour, which a client that goes
+  // away cuts short (both cancel_on_disconnect). `wait_outcome` says how /wait ended.
+  void add_watched_streams() {
+    router_.add(Method::get, "/events-watched", [](Request&) {
+      auto r = Response::event_stream([](EventStream& events) -> boost::asio::awaitable<void> {
+        for (int i = 1; i <= 3; ++i) co_await events.send({.data = "n=" + std::to_string(i)});
+      });
+      r.cancel_on_disconnect = true;
+      return r;
+    });
+    router_.add(Method::get, "/wait", [this](Request&) {
+      auto r = Response::event_stream([this](EventStream& events) -> boost::asio::awaitable<void> {
+        co_await events.send({.data = "started"});
+        boost::asio::steady_timer hour(co_await boost::asio::this_coro::executor, 1h);
+        auto [ec] = co_await hour.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+        wait_outcome_.set_value(ec == boost::asio::error::operation_aborted ? "cancelled" : "hour");
+      });
+      r.cancel_on_disconnect = true;
+      return r;
+    });
+  }
+
   std::unique_ptr<ServerThread> start(ServerLimits limits = {}) {
     return std::make_unique<ServerThread>(router_.handler(), limits);
   }
@@ -70,6 +95,7 @@ class ServerTest : public ::testing::Test {
   }
 
   Router router_;
+  std::promise<std::string> wait_outcome_;
 };
 
 TEST_F(ServerTest, ServesRoutesWithPathParamsQueryAndRequestId) {
@@ -278,6 +304,41 @@ TEST_F(ServerTest, EventStreamIsChunkedAndParsable) {
   EXPECT_EQ(events[2].data, "n=3");
   EXPECT_EQ(events[2].id, "3");
   expect_healthy(*server);  // the connection is still usable after the stream
+}
+
+TEST_F(ServerTest, AWatchedStreamEndsNormallyAndTheConnectionIsReused) {
+  add_watched_streams();
+  auto server = start();
+  auto first = run_sync<core::Result<ClientResponse>>(
+      [&]() -> boost::asio::awaitable<core::Result<ClientResponse>> {
+        Client client(co_await boost::asio::this_coro::executor);
+        auto one =
+            co_await client.send({.method = Method::get, .url = server->url("/events-watched")});
+        if (!one.ok() || one->body.find("n=3") == std::string::npos) co_return one;
+        auto two =
+            co_await client.send({.method = Method::get, .url = server->url("/events-watched")});
+        EXPECT_EQ(client.stats().reused, 1u);  // the watcher left the connection usable
+        co_return two;
+      });
+  ASSERT_TRUE(first.ok()) << first.error().message();
+  EXPECT_NE(first->body.find("n=3"), std::string::npos) << first->body;
+  EXPECT_EQ(server->stats().streams_cancelled, 0u);
+}
+
+TEST_F(ServerTest, AClientThatGoesAwayCancelsAWatchedStream) {
+  add_watched_streams();
+  auto server = start();
+  auto outcome = wait_outcome_.get_future();
+  RawConnection raw(server->port());
+  raw.send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
+  raw.read_until("data: started");
+  raw.close();
+  ASSERT_EQ(outcome.wait_for(10s), std::future_status::ready) << "the stream was not cancelled";
+  EXPECT_EQ(outcome.get(), "cancelled");
+  const auto stats = server->stats();
+  EXPECT_EQ(stats.streams_cancelled, 1u);
+  EXPECT_EQ(stats.handler_exceptions, 0u);  // a cancelled stream is no handler failure
+  expect_healthy(*server);
 }
 
 TEST_F(ServerTest, MaxConnectionsRefusesTheExtraConnection) {

@@ -93,6 +93,19 @@ class RawConnection {
 
   void send(std::string_view bytes) { boost::asio::write(socket_, boost::asio::buffer(bytes)); }
 
+  // Reads until `marker` has arrived; returns everything read.
+  std::string read_until(std::string_view marker) {
+    std::string out;
+    char buffer[4096];
+    while (out.find(marker) == std::string::npos) {
+      out.append(buffer, socket_.read_some(boost::asio::buffer(buffer)));
+    }
+    return out;
+  }
+
+  // Goes away as a client that stops reading does: a FIN, then nothing.
+  void close() { socket_.close(); }
+
   // One response whose length is given by Content-Length; the connection stays open.
   std::string read_response() {
     boost::asio::streambuf buffer;

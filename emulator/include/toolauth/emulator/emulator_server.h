@@ -25,6 +25,7 @@
 #include "toolauth/core/log.h"
 #include "toolauth/core/result.h"
 #include "toolauth/emulator/defects.h"
+#include "toolauth/emulator/mcp_call_error.h"
 #include "toolauth/emulator/tool_auth_registry.h"
 #include "toolauth/emulator/world.h"
 
@@ -53,6 +54,8 @@ struct EmulatorServerOptions {
   // CA of the state folder.
   std::string ca_file;
   std::string admin_key;
+  // The shape of mcp_call.error: a string, or the structured objects of openai-node >= 7.5.
+  McpCallErrorFormat mcp_call_errors = McpCallErrorFormat::string;
   core::Logger logger = core::null_logger();
   // Mutants for the conformance suite (defects.h), by name; an unknown name fails start().
   // The caller checks the listeners are loopback.

@@ -17,11 +17,17 @@
 // Failures are typed (McpError::Kind) so callers can tell a refused credential (unauthorized,
 // with the WWW-Authenticate challenge) from a JSON-RPC error or a broken transport.
 //
+// Cancellation: a request whose coroutine is cancelled (Asio terminal cancellation, e.g. the
+// streaming client of the response went away) stays "in flight"; cancel() then sends
+// notifications/cancelled for it, since over HTTP a dropped connection is not a cancellation
+// (reference/mcp.md §2.7).
+//
 // Threading: coroutines on the executor of the http::Client, one call at a time.
 
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +44,7 @@ struct McpError {
     protocol,             // an answer that is not what the protocol says
     rpc,                  // a JSON-RPC error object
     unsupported_version,  // the server insists on a version we do not speak
+    cancelled,            // our caller cancelled the request while it was in flight
   };
   Kind kind = Kind::protocol;
   int status = 0;  // HTTP status when there was one
@@ -83,6 +90,12 @@ class McpClient {
   boost::asio::awaitable<McpResult<std::vector<McpToolInfo>>> list_tools();
   boost::asio::awaitable<McpResult<McpCallResult>> call_tool(const std::string& name,
                                                              const nlohmann::json& arguments);
+  // notifications/cancelled {requestId, reason} for the request that was cancelled in flight
+  // (never initialize, which must not be cancelled); nothing when there is none. Call it
+  // after resetting the coroutine's cancellation state. Failures are ignored.
+  boost::asio::awaitable<void> cancel(std::string reason);
+  // The id of the request cancelled in flight, if any.
+  std::optional<std::int64_t> in_flight() const { return in_flight_; }
   // DELETE of the session, when there is one; failures are ignored (the server may not allow it).
   boost::asio::awaitable<void> close();
 
@@ -92,7 +105,8 @@ class McpClient {
  private:
   boost::asio::awaitable<McpResult<nlohmann::json>> request(const std::string& method,
                                                             nlohmann::json params);
-  boost::asio::awaitable<McpResult<void>> notify(const std::string& method);
+  boost::asio::awaitable<McpResult<void>> notify(const std::string& method,
+                                                 nlohmann::json params = nullptr);
   http::ClientRequest make_request(http::Method method, std::string body) const;
 
   http::Client* client_;
@@ -101,6 +115,8 @@ class McpClient {
   std::string protocol_version_;
   std::string session_id_;
   std::int64_t next_id_ = 1;
+  std::optional<std::int64_t> in_flight_;  // a request whose answer never came (cancelled)
+  std::string in_flight_method_;
 };
 
 }  // namespace toolauth::emulator

@@ -27,6 +27,7 @@
 #include "toolauth/emulator/caller_authenticator.h"
 #include "toolauth/emulator/defects.h"
 #include "toolauth/emulator/emulator_state.h"
+#include "toolauth/emulator/mcp_call_error.h"
 #include "toolauth/emulator/tool_auth_registry.h"
 #include "toolauth/http/client.h"
 #include "toolauth/service/journal.h"
@@ -60,11 +61,13 @@ using EventSink = std::function<boost::asio::awaitable<void>(const nlohmann::jso
 
 class ResponseEngine {
  public:
-  // All references must outlive the engine. Defects honoured here:
-  // leak-key-across-connections, key-in-output, token-in-output, shared-agent-identity,
-  // declined-500, retry-loop-on-401, approval-skips-consent.
+  // All references must outlive the engine. `error_format`: the shape of mcp_call.error.
+  // Defects honoured here: leak-key-across-connections, key-in-output, token-in-output,
+  // shared-agent-identity, declined-500, retry-loop-on-401, approval-skips-consent.
   ResponseEngine(EmulatorState& state, ToolAuthRegistry& auth, http::Client& client,
-                 service::Journal& journal, const core::Clock& clock, EmulatorDefects defects = {});
+                 service::Journal& journal, const core::Clock& clock,
+                 McpCallErrorFormat error_format = McpCallErrorFormat::string,
+                 EmulatorDefects defects = {});
 
   // Runs the response to its end and stores it. `sink` may be empty (non-streaming).
   boost::asio::awaitable<core::Result<StoredResponse>> run(ResponseRequest request,
@@ -77,6 +80,7 @@ class ResponseEngine {
   http::Client* client_;
   service::Journal* journal_;
   const core::Clock* clock_;
+  McpCallErrorFormat error_format_;
   EmulatorDefects defects_;
 };
 

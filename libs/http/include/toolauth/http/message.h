@@ -74,6 +74,12 @@ struct Response {
   bool close = false;
   // Close the connection without sending anything (fault injection: a dropped connection).
   bool abort = false;
+  // For a stream: watch the connection while `stream` runs, and when the client goes away
+  // cancel it (terminal cancellation of its coroutine: its pending operation completes with
+  // operation_aborted, and its next co_await throws unless it resets the cancellation state
+  // to clean up). Off by default, for streams whose work must outlive a disconnect (MCP
+  // says a dropped connection is not a cancellation).
+  bool cancel_on_disconnect = false;
 
   static Response json(int status, const nlohmann::json& body);
   static Response text(int status, std::string body,

@@ -70,6 +70,7 @@ struct ServerStats {
   std::uint64_t rejected_bad_request = 0;       // 400 for malformed or ambiguous framing
   std::uint64_t read_timeouts = 0;
   std::uint64_t tls_handshake_failures = 0;
+  std::uint64_t streams_cancelled = 0;  // cancel_on_disconnect streams whose client went away
 };
 
 class Server {
