@@ -49,8 +49,8 @@ T with_adapter(const std::string& mode, std::function<awaitable<T>(ExecDriver&)>
 InvokeRequest whoami(std::string id) {
   return {.id = std::move(id),
           .user = {.name = "alice", .token = kUserToken},
-          .connection = "oauth-invoke",
           .project = "alpha",
+          .connection = "oauth-invoke",
           .tool = "whoami"};
 }
 

@@ -28,9 +28,6 @@ T must(core::Result<T> result, const std::string& what) {
   if (!result.ok()) throw std::runtime_error(what + ": " + result.error().message());
   return std::move(*result);
 }
-void must(core::Result<void> result, const std::string& what) {
-  if (!result.ok()) throw std::runtime_error(what + ": " + result.error().message());
-}
 
 const nlohmann::json& named(const nlohmann::json& world, std::string_view section,
                             std::string_view name) {
@@ -127,8 +124,8 @@ awaitable<FlowSeen> run_flow(Environment& env) {
   auto whoami = [](std::string id, DriverUser user, std::optional<std::string> continues = {}) {
     return InvokeRequest{.id = std::move(id),
                          .user = std::move(user),
-                         .connection = "oauth-invoke",
                          .project = "alpha",
+                         .connection = "oauth-invoke",
                          .tool = "whoami",
                          .continues = std::move(continues)};
   };
