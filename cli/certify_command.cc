@@ -20,6 +20,7 @@
 #include "toolauth/conformance/report_files.h"
 #include "toolauth/conformance/runner.h"
 #include "toolauth/core/json.h"
+#include "toolauth/emulator/defects.h"
 #include "toolauth/emulator/world.h"
 
 namespace toolauth::cli {
@@ -35,9 +36,16 @@ struct CertifyArgs {
   std::string profile, target, driver, metadata_url, api_key_header, api_key_env, scenarios,
       baseline, out, host, state_dir, target_arm;
   std::vector<std::string> target_ca_files;
+  std::vector<std::string> defects;  // mutants of the built-in reference emulator
   std::uint16_t idp_port = 0, mcp_port = 0;
   bool list = false, print_setup = false;
 };
+
+// The run certifies the built-in reference emulator (the IUT --defect can make wrong).
+bool agent_service_reference(const CertifyArgs& a) {
+  return a.profile == conf::kAgentServiceProfile && a.target.empty() && a.driver == "foundry" &&
+         !a.print_setup && !a.list;
+}
 
 int list_catalogue(const conf::Profile& profile, const std::string& glob) {
   for (const auto* s : conf::select(profile.scenarios(), glob)) {
@@ -195,8 +203,8 @@ awaitable<int> certify_agent_service(CertifyArgs a) {
   auto executor = co_await boost::asio::this_coro::executor;
   auto options = environment_options(a);
   // The built-in reference emulator is the IUT unless --target names another.
-  if (a.target.empty() && a.driver == "foundry" && !a.print_setup)
-    options.reference_emulator = conf::ReferenceEmulatorOptions{};
+  if (agent_service_reference(a))
+    options.reference_emulator = conf::ReferenceEmulatorOptions{.defects = a.defects};
   auto env_started = conf::Environment::start(executor, options);
   if (!env_started.ok()) {
     std::cerr << "toolauth certify: " << env_started.error().message() << "\n";
@@ -250,6 +258,7 @@ int run_certify(int argc, char** argv) {
       ("idp-port", "mock-idp HTTPS port (0 picks one)", cxxopts::value<std::uint16_t>()->default_value("0"))
       ("mcp-port", "mock-mcp HTTPS port (0 picks one)", cxxopts::value<std::uint16_t>()->default_value("0"))
       ("state-dir", "keep keys and the CA here (default: a temporary folder)", cxxopts::value<std::string>()->default_value(""))
+      ("defect", "run the built-in reference emulator as this mutant, for the suite's self-test (agent-service without --target; loopback only; repeatable; names in emulator/README.md)", cxxopts::value<std::vector<std::string>>())
       ("h,help", "show this help");
   // clang-format on
   auto parsed = parse_arguments(options, argc, argv);
@@ -275,6 +284,29 @@ int run_certify(int argc, char** argv) {
     a.target_ca_files = args["target-ca-file"].as<std::vector<std::string>>();
   a.list = args.count("list") > 0;
   a.print_setup = args.count("print-setup") > 0;
+
+  if (args.count("defect") > 0) {
+    // Only the built-in emulator has mutants, and they never listen beyond this machine
+    // (DESIGN.md "Mutants").
+    if (!agent_service_reference(a)) {
+      std::cerr << "toolauth certify: --defect applies to the built-in reference emulator "
+                   "(--profile agent-service without --target, --driver exec or --print-setup)\n";
+      return 2;
+    }
+    if (!is_loopback_host(a.host)) {
+      std::cerr << "toolauth certify: --defect needs a loopback --host (localhost, 127.0.0.1 "
+                   "or ::1)\n";
+      return 2;
+    }
+    const auto names = args["defect"].as<std::vector<std::string>>();
+    auto known = emulator::parse_emulator_defects({names.begin(), names.end()});
+    if (!known.ok()) {
+      std::cerr << "toolauth certify: " << known.error().detail << "\n";
+      return 2;
+    }
+    a.defects = known->names();
+    print_defect_banner("toolauth certify (reference emulator)", a.defects);
+  }
 
   if (a.profile == "hosted-agent") {
     std::cerr << "toolauth certify: the hosted-agent profile is not available yet\n";

@@ -81,9 +81,11 @@ std::vector<std::string> refusals(const nlohmann::json& mcp_entries) {
 }
 
 bool audience_matches(const nlohmann::json& aud, const std::string& audience,
-                      const std::string& client_id) {
+                      const std::string& client_id, std::string_view token_version) {
+  const bool v2 = token_version == "2.0";
   auto one = [&](const nlohmann::json& value) {
-    return value.is_string() && (value == audience || (!client_id.empty() && value == client_id));
+    return value.is_string() &&
+           (value == audience || (v2 && !client_id.empty() && value == client_id));
   };
   if (aud.is_array()) return !aud.empty() && std::all_of(aud.begin(), aud.end(), one);
   return one(aud);

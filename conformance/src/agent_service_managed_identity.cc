@@ -75,7 +75,7 @@ void add_managed_identity_scenarios(AgentServiceContext& ctx, std::vector<Scenar
           const auto& p = e["principal"];
           r.check("aud of request #" + std::to_string(e.value("seq", 0)),
                   audience_matches(p.value("aud", nlohmann::json()), want->audience,
-                                   want->audience_client_id),
+                                   want->audience_client_id, p.value("ver", "")),
                   want->audience, p.value("aud", nlohmann::json()).dump());
           r.check("oid of request #" + std::to_string(e.value("seq", 0)),
                   p.value("oid", "") == want->oid, "the project identity " + want->oid,

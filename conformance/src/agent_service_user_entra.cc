@@ -52,10 +52,10 @@ void add_user_entra_scenarios(AgentServiceContext& ctx, std::vector<Scenario>& o
             seen = true;
             const auto& p = e["principal"];
             const auto label = std::string(user) + " #" + std::to_string(e.value("seq", 0));
-            r.check(
-                label + " aud",
-                audience_matches(p.value("aud", nlohmann::json()), audience, audience_client_id),
-                audience, p.value("aud", nlohmann::json()).dump());
+            r.check(label + " aud",
+                    audience_matches(p.value("aud", nlohmann::json()), audience, audience_client_id,
+                                     p.value("ver", "")),
+                    audience, p.value("aud", nlohmann::json()).dump());
             const auto scp = p.value("scp", nlohmann::json::array());
             const auto missing = missing_scopes(scp, scopes);
             r.check(label + " scp", missing.empty(), "includes the connection's scopes",

@@ -73,6 +73,7 @@ core::Result<void> Environment::start_emulator() {
   options.state_dir = state_dir_;  // the same tls/ folder: one CA for all three
   options.templates = {{"idp_url", idp_->url()}, {"mcp_url", mcp_->url()}};
   options.managed_identity_url = idp_->mi_url();
+  options.defects.insert(reference.defects.begin(), reference.defects.end());
   if (reference.customize) reference.customize(options);
   TOOLAUTH_ASSIGN_OR_RETURN(emulator_,
                             emulator::EmulatorServer::start(executor_, clock_, std::move(options)));

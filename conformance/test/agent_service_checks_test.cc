@@ -66,16 +66,23 @@ TEST(AgentServiceChecksTest, PrincipalValuesNameEveryKeyUsed) {
   EXPECT_EQ(refusals(entries).size(), 1u);
 }
 
-// mi-ignore-audience: a token for another audience.
+// A token for another audience.
 TEST(AgentServiceChecksTest, AudienceMustNameTheConnectionsResource) {
-  EXPECT_TRUE(audience_matches("api://app", "api://app", "cid"));
-  EXPECT_TRUE(audience_matches("cid", "api://app", "cid"));
-  EXPECT_TRUE(audience_matches(nlohmann::json::array({"cid"}), "api://app", "cid"));
-  EXPECT_FALSE(audience_matches("https://graph.microsoft.com", "api://app", "cid"));
+  EXPECT_TRUE(audience_matches("api://app", "api://app", "cid", "1.0"));
+  EXPECT_TRUE(audience_matches("cid", "api://app", "cid", "2.0"));
+  EXPECT_TRUE(audience_matches(nlohmann::json::array({"cid"}), "api://app", "cid", "2.0"));
+  EXPECT_FALSE(audience_matches("https://graph.microsoft.com", "api://app", "cid", "1.0"));
   EXPECT_FALSE(audience_matches(nlohmann::json::array({"cid", "https://management.azure.com"}),
-                                "api://app", "cid"));
-  EXPECT_FALSE(audience_matches(nullptr, "api://app", "cid"));
-  EXPECT_FALSE(audience_matches(nlohmann::json::array(), "api://app", "cid"));
+                                "api://app", "cid", "2.0"));
+  EXPECT_FALSE(audience_matches(nullptr, "api://app", "cid", "1.0"));
+  EXPECT_FALSE(audience_matches(nlohmann::json::array(), "api://app", "cid", "1.0"));
+}
+
+// mi-ignore-audience: a v1 token's aud is the resource as asked for, so one asked for the bare
+// client id instead of the connection's App ID URI shows it.
+TEST(AgentServiceChecksTest, V1TokenForTheBareClientIdIsNotTheConnectionsAudience) {
+  EXPECT_FALSE(audience_matches("cid", "api://app", "cid", "1.0"));
+  EXPECT_FALSE(audience_matches("cid", "api://app", "cid", ""));
 }
 
 // mi-no-cache: every call asks IMDS again.

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace toolauth::conformance {
@@ -33,10 +34,12 @@ std::vector<std::string> principal_values(const nlohmann::json& mcp_entries,
 // The refused requests (outcome denied) among mcp entries: "status reason" each.
 std::vector<std::string> refusals(const nlohmann::json& mcp_entries);
 
-// Whether a token's aud claim (a string or an array) names `audience` or, for an App ID URI,
-// its application's client id (v2 tokens carry the client id).
+// Whether a token's aud claim (a string or an array) names `audience`. Entra's v2 tokens
+// (`ver` "2.0") always carry the application's client id instead; a v1 token's aud is the
+// resource exactly as the IUT asked for it, so there only the connection's audience itself
+// counts (asking for the bare client id instead of the configured App ID URI is a defect).
 bool audience_matches(const nlohmann::json& aud, const std::string& audience,
-                      const std::string& client_id);
+                      const std::string& client_id, std::string_view token_version);
 
 // Token requests of a managed identity at mock-idp: IMDS/App Service requests that did not
 // fail, and token-endpoint grants to its client id.

@@ -40,9 +40,9 @@ struct ReferenceEmulatorOptions {
   // Applied to the emulator's options before every start (restarts included): the seam for
   // emulator mutants (defects) and other fixtures. Listeners stay on `host`.
   std::function<void(emulator::EmulatorServerOptions&)> customize;
-  // Mutant names (`toolauth emulator --defect NAME`) the emulator runs with; reports stamp
-  // them (AgentServiceProfile::defects). The seam for the emulator mutants: once
-  // EmulatorServerOptions has a defects member, start_emulator() forwards this list to it.
+  // Mutant names (`toolauth emulator --defect NAME`, emulator/defects.h) the emulator runs
+  // with, at every start; reports stamp them (AgentServiceProfile::defects). An unknown name
+  // fails Environment::start. Mutants are for loopback only: the caller checks `host`.
   std::vector<std::string> defects;
 };
 
