@@ -150,7 +150,13 @@ awaitable<bool> AgentServiceContext::without_consents(ScenarioRecord& record,
                                                       std::vector<std::string> users) {
   for (const auto& user : users) {
     record.step("the IUT forgets " + user + "'s consents");
-    auto forgotten = co_await driver_->forget_consents({user, {}});
+    // The user's token names them to a driver that cannot look users up (exec).
+    auto token = co_await caller_token(user);
+    if (!token.ok()) {
+      record.abort("no caller token for " + user + ": " + token.error().message());
+      co_return false;
+    }
+    auto forgotten = co_await driver_->forget_consents({user, *token});
     if (!forgotten.ok()) {
       if (forgotten.error().detail == "unsupported")
         record.skip("the driver cannot make the IUT forget a user's consents");
@@ -160,7 +166,10 @@ awaitable<bool> AgentServiceContext::without_consents(ScenarioRecord& record,
     }
   }
   on_cleanup([this, users]() -> awaitable<void> {
-    for (const auto& user : users) (void)co_await driver_->forget_consents({user, {}});
+    for (const auto& user : users) {
+      if (auto token = co_await caller_token(user); token.ok())
+        (void)co_await driver_->forget_consents({user, *token});
+    }
   });
   co_return true;
 }
