@@ -113,7 +113,12 @@ awaitable<std::optional<Invoked>> AgentServiceContext::invoke(ScenarioRecord& re
   // What the driver itself saw (requests it made, their statuses; never a token).
   for (auto& seen : driver_->evidence()) record.observe(std::move(seen));
   if (!answer.ok()) {
-    record.abort("the IUT could not be driven (" + what + "): " + answer.error().message());
+    if (answer.error().detail == "unsupported" && call.unsupported_left_out)
+      record.observe({{"invoke", request.id}, {"call", what}, {"answer", "unsupported; left out"}});
+    else if (answer.error().detail == "unsupported")
+      record.skip("the IUT does not support " + what);
+    else
+      record.abort("the IUT could not be driven (" + what + "): " + answer.error().message());
     co_return std::nullopt;
   }
   nlohmann::json seen = {{"invoke", request.id}, {"call", what}, {"answer", describe(*answer)}};

@@ -29,7 +29,7 @@ const log = (...args) => console.error('[exec-mcp-sdk-adapter]', ...args);
 const connections = new Map(); // "project/name" -> connection from the setup document
 const providers = new Map(); // "project/name" -> Map(oid -> PlatformOAuthProvider)
 const pendingByState = new Map(); // state -> { provider, transport }: consents under way
-let tenants = []; // world tenants: whose user tokens are accepted
+let tenants = []; // the platform's tenant: whose user tokens are accepted
 let callback; // { server, url }
 
 // The SDK's OAuthClientProvider for one user on one OAuth2 connection: the connection's
@@ -99,7 +99,7 @@ class PlatformOAuthProvider {
 }
 
 // The user's oid from the token the suite presents, after checking its signature against the
-// JWKS of a tenant of the world and its issuer against that tenant's.
+// JWKS of the platform's tenant and its issuer against that tenant's.
 async function userOid(token) {
   if (typeof token !== 'string' || token === '') throw new AdapterError('invalid_user', 'no user token');
   let unverified;
@@ -239,7 +239,8 @@ async function handle(request) {
         implementation: { name: 'exec-mcp-sdk-adapter', version: '1.0.0', sdk: '@modelcontextprotocol/sdk 1.32.2' },
       };
     case 'setup':
-      tenants = (request.world?.tenants ?? []).filter((t) => t.id && t.issuer).map((t) => ({ id: t.id, issuer: t.issuer }));
+      // The platform's users come from its own tenant only.
+      tenants = [request.tenant].filter((t) => t?.id && t?.issuer).map((t) => ({ id: t.id, issuer: t.issuer }));
       connections.clear();
       providers.clear();
       for (const connection of request.connections ?? []) connections.set(`${connection.project}/${connection.name}`, connection);
@@ -254,6 +255,22 @@ async function handle(request) {
         log(`invoke ${request.id} failed:`, error?.message);
         return { id: request.id, error: { code: error instanceof AdapterError ? error.code : 'tool_call_failed', message: String(error?.message ?? error) } };
       }
+    }
+    case 'forget': {
+      // The user revokes their consents: drop their providers (tokens, verifier, state) on
+      // every connection, and the consents they have under way.
+      let oid;
+      try {
+        oid = await userOid(request.user?.token);
+      } catch (error) {
+        return { ok: false, error: error.message };
+      }
+      for (const perUser of providers.values()) {
+        const provider = perUser.get(oid);
+        if (provider) pendingByState.delete(provider.pendingState);
+        perUser.delete(oid);
+      }
+      return { ok: true };
     }
     default:
       return { ok: false, error: 'unsupported' }; // restart: tokens live in memory only

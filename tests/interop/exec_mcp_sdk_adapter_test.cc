@@ -96,10 +96,15 @@ awaitable<FlowSeen> run_flow(Environment& env) {
            "start");
   seen.hello = must(co_await driver->hello(), "hello");
   const auto connections = setup_connections(env);
-  seen.redirect_uris = must(co_await driver->setup({{"world", world_without_secrets(env.world())},
-                                                    {"connections", connections}}),
-                            "setup")
-                           .redirect_uris;
+  const auto& contoso = named(env.world(), "tenants", "contoso");
+  seen.redirect_uris =
+      must(co_await driver->setup(
+               {{"world", world_without_secrets(env.world())},
+                {"tenant",
+                 {{"name", "contoso"}, {"id", contoso["id"]}, {"issuer", contoso["issuer"]}}},
+                {"connections", connections}}),
+           "setup")
+          .redirect_uris;
   if (seen.redirect_uris.size() != 1) throw std::runtime_error("one redirect URI expected");
 
   // The suite's part: register the IUT's callback for the connection's client.
