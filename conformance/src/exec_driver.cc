@@ -247,6 +247,35 @@ core::Result<nlohmann::json> ok_answer(const nlohmann::json& answer, const std::
   return error(core::Errc::parse_error, "the answer to " + op + " has no \"ok\"");
 }
 
+// The text of an MCP CallToolResult's text contents, joined; nullopt when `result` is not one.
+std::optional<std::string> call_tool_text(const nlohmann::json& result) {
+  if (!result.is_object() || !result.contains("content") || !result["content"].is_array())
+    return std::nullopt;
+  std::string text;
+  for (const auto& item : result["content"]) {
+    if (item.is_object() && item.value("type", "") == "text" && item.contains("text") &&
+        item["text"].is_string())
+      text += item["text"].get<std::string>();
+  }
+  return text;
+}
+
+// What the tool answered, as the scenarios judge it (as the foundry driver does): MCP tools
+// answer text, and JSON text (whoami, echo) is judged as JSON. A CallToolResult with isError
+// is a failed tool call.
+DriverAnswer tool_answer(const nlohmann::json& answer) {
+  nlohmann::json output = answer["result"];
+  if (auto text = call_tool_text(output)) {
+    if (output.value("isError", false)) return ToolError{"tool_failed", *text, answer};
+    output = *text;
+  }
+  if (output.is_string()) {
+    auto parsed = nlohmann::json::parse(output.get<std::string>(), nullptr, false);
+    if (!parsed.is_discarded()) output = std::move(parsed);
+  }
+  return ToolResult{std::move(output), answer};
+}
+
 // An op whose answer is just {"ok":true}.
 awaitable<core::Result<void>> acknowledged(ExecDriver::State& state,
                                            const nlohmann::json& request) {
@@ -268,7 +297,7 @@ core::Result<DriverAnswer> invoke_answer(const nlohmann::json& answer, const std
     return error(core::Errc::parse_error, "the answer to invoke " + id +
                                               " has not exactly one of result, consent, "
                                               "approval, error");
-  if (answer.contains("result")) return DriverAnswer{ToolResult{answer["result"], answer}};
+  if (answer.contains("result")) return tool_answer(answer);
   if (answer.contains("consent")) {
     const auto& consent = answer["consent"];
     if (consent.is_object() && consent.contains("link") && consent["link"].is_string() &&

@@ -141,6 +141,33 @@ TEST(ExecDriverTest, AnswersKeepTheWholeLineAsRaw) {
       raw, (nlohmann::json{{"id", "1"}, {"consent", {{"link", "https://iut.example/consent/1"}}}}));
 }
 
+TEST(ExecDriverTest, CallToolResultOfJsonTextIsJudgedAsJson) {
+  auto answer = with_adapter<core::Result<DriverAnswer>>(
+      "good", [](ExecDriver& d) -> awaitable<core::Result<DriverAnswer>> {
+        auto request = whoami("1");
+        request.tool = "mcp-json";
+        co_return co_await d.invoke(request);
+      });
+  ASSERT_TRUE(answer.ok()) << answer.error().message();
+  const auto& result = std::get<ToolResult>(*answer);
+  EXPECT_EQ(result.output, (nlohmann::json{{"oid", "o-1"}}));
+  EXPECT_TRUE(result.raw["result"].contains("content"));
+}
+
+TEST(ExecDriverTest, CallToolResultWithIsErrorIsAFailedToolCall) {
+  auto answer = with_adapter<core::Result<DriverAnswer>>(
+      "good", [](ExecDriver& d) -> awaitable<core::Result<DriverAnswer>> {
+        auto request = whoami("1");
+        request.tool = "mcp-error";
+        co_return co_await d.invoke(request);
+      });
+  ASSERT_TRUE(answer.ok()) << answer.error().message();
+  const auto& failure = std::get<ToolError>(*answer);
+  EXPECT_EQ(failure.code, "tool_failed");
+  EXPECT_EQ(failure.message, "no such thing");
+  EXPECT_EQ(failure.status, 0);
+}
+
 TEST(ExecDriverTest, ErrorStatusIsTheToolErrorsStatus) {
   auto answer = with_adapter<core::Result<DriverAnswer>>(
       "good", [](ExecDriver& d) -> awaitable<core::Result<DriverAnswer>> {

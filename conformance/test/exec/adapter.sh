@@ -6,6 +6,8 @@
 #              -> consent, then result on continue; guarded -> approval, then on continue a
 #              result if approved, else an error with status 403; fail -> error; fail-500 ->
 #              error with status 500; bad-status -> error with a status that is no number;
+#              mcp-json -> a CallToolResult of JSON text in two parts; mcp-error -> one with
+#              isError;
 #              another tool -> unsupported; restart, reconfigure and forget (echoed to
 #              stderr; unsupported in every other mode); bye exits
 #   malformed  invoke -> a line that is not JSON
@@ -64,6 +66,10 @@ while IFS= read -r line; do
       *'"approve":false'*'"tool":"guarded"'*)
         answer '{"id":"'"$id"'","error":{"code":"approval_denied","message":"denied","status":403}}' ;;
       *'"tool":"guarded"'*) answer '{"id":"'"$id"'","approval":{"id":"approval-'"$id"'"}}' ;;
+      *'"tool":"mcp-json"'*)
+        answer '{"id":"'"$id"'","result":{"content":[{"type":"text","text":"{\"oid\":"},{"type":"text","text":"\"o-1\"}"}]}}' ;;
+      *'"tool":"mcp-error"'*)
+        answer '{"id":"'"$id"'","result":{"isError":true,"content":[{"type":"text","text":"no such thing"}]}}' ;;
       *'"tool":"fail"'*) answer '{"id":"'"$id"'","error":{"code":"tool_error","message":"it failed"}}' ;;
       *'"tool":"fail-500"'*) answer '{"id":"'"$id"'","error":{"code":"server_error","status":500}}' ;;
       *'"tool":"bad-status"'*) answer '{"id":"'"$id"'","error":{"code":"server_error","status":"500"}}' ;;

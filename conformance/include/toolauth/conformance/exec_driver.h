@@ -31,6 +31,9 @@
 //   - forget: drop every delegated token the IUT holds for the user of that token (every
 //     connection and project), as if the user had revoked their consents, so scenarios start
 //     from "never consented". An IUT that cannot answers "unsupported" (those scenarios skip).
+// `result` is what the tool answered: any JSON value, or the MCP CallToolResult itself. The
+// output judged is its text (the text contents joined), parsed when it is JSON (whoami, echo);
+// a CallToolResult with "isError": true is a failed tool call (ToolError "tool_failed").
 // Every answer keeps the whole answer line as `raw` (what a leaked secret is looked for in).
 //
 // Answers and failures:
