@@ -20,7 +20,7 @@ import { createInterface } from 'node:readline';
 
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
+import { UnauthorizedError, auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 const log = (...args) => console.error('[exec-mcp-sdk-adapter]', ...args);
@@ -193,7 +193,8 @@ async function invoke(request) {
     return { result: await callTool(connection, provider, request.tool, request.arguments) };
   } catch (error) {
     // The SDK started a new authorization (refresh failed, token refused): consent again.
-    if (error?.name === 'UnauthorizedError' && provider.authorizationUrl && !provider.tokens()) {
+    // (UnauthorizedError sets no `name`: it reads "Error".)
+    if (error instanceof UnauthorizedError && provider.authorizationUrl && !provider.tokens()) {
       return startConsent(connection, provider);
     }
     throw error;
@@ -235,7 +236,7 @@ async function handle(request) {
     case 'hello':
       return {
         ok: true,
-        capabilities: [],
+        capabilities: ['reconfigure'],
         implementation: { name: 'exec-mcp-sdk-adapter', version: '1.0.0', sdk: '@modelcontextprotocol/sdk 1.32.2' },
       };
     case 'setup':
@@ -255,6 +256,16 @@ async function handle(request) {
         log(`invoke ${request.id} failed:`, error?.message);
         return { id: request.id, error: { code: error instanceof AdapterError ? error.code : 'tool_call_failed', message: String(error?.message ?? error) } };
       }
+    }
+    case 'reconfigure': {
+      // A changed connection (e.g. a rotated key) is used from the next call on; users' tokens
+      // for it stay.
+      const connection = request.connection ?? {};
+      const key = `${connection.project}/${connection.name}`;
+      if (!connections.has(key)) return { ok: false, error: `no connection ${key}` };
+      connections.set(key, connection);
+      for (const provider of providers.get(key)?.values() ?? []) provider.connection = connection;
+      return { ok: true };
     }
     case 'forget': {
       // The user revokes their consents: drop their providers (tokens, verifier, state) on
