@@ -266,7 +266,8 @@ std::optional<std::string> call_tool_text(const nlohmann::json& result) {
 DriverAnswer tool_answer(const nlohmann::json& answer) {
   nlohmann::json output = answer["result"];
   if (auto text = call_tool_text(output)) {
-    if (output.value("isError", false)) return ToolError{"tool_failed", *text, answer};
+    if (output.contains("isError") && output["isError"] == true)
+      return ToolError{"tool_failed", *text, answer};
     output = *text;
   }
   if (output.is_string()) {

@@ -125,6 +125,8 @@ class AdapterError extends Error {
   constructor(code, message) {
     super(message);
     this.code = code;
+    // What the platform's own API would answer: a caller it cannot accept is a 401.
+    if (code === 'invalid_user') this.status = 401;
   }
 }
 
@@ -254,7 +256,9 @@ async function handle(request) {
         return { id: request.id, ...answer };
       } catch (error) {
         log(`invoke ${request.id} failed:`, error?.message);
-        return { id: request.id, error: { code: error instanceof AdapterError ? error.code : 'tool_call_failed', message: String(error?.message ?? error) } };
+        const code = error instanceof AdapterError ? error.code : 'tool_call_failed';
+        const status = error instanceof AdapterError ? error.status : undefined;
+        return { id: request.id, error: { code, message: String(error?.message ?? error), ...(status ? { status } : {}) } };
       }
     }
     case 'reconfigure': {
