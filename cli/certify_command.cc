@@ -16,6 +16,7 @@
 #include "toolauth/conformance/catalogue.h"
 #include "toolauth/conformance/console_report.h"
 #include "toolauth/conformance/environment.h"
+#include "toolauth/conformance/exec_driver.h"
 #include "toolauth/conformance/mcp_server_profile.h"
 #include "toolauth/conformance/report_files.h"
 #include "toolauth/conformance/runner.h"
@@ -181,13 +182,20 @@ core::Result<conf::ArmAccount> arm_account(const std::string& text) {
 }
 
 // The driver of an agent-service run: foundry (the reference emulator without --target, else
-// the Foundry-shaped IUT at --target) or exec.
+// the Foundry-shaped IUT at --target) or exec (--target is the adapter's command line, started
+// now with the run's CA).
 core::Result<std::unique_ptr<conf::Driver>> make_driver(const CertifyArgs& a,
                                                         conf::Environment& env,
                                                         boost::asio::any_io_executor executor) {
-  if (a.driver == "exec")
-    return core::Error{core::make_error_code(core::Errc::invalid_argument),
-                       "the exec driver is not available yet"};
+  if (a.driver == "exec") {
+    auto options = conf::exec_driver_options(a.target, env.ca_file());
+    if (!options.ok()) return options.error();
+    auto driver = conf::ExecDriver::start(executor, std::move(*options));
+    if (!driver.ok())
+      return core::Error{driver.error().code, "the exec driver could not start \"" + a.target +
+                                                  "\": " + driver.error().message()};
+    return std::unique_ptr<conf::Driver>(std::move(*driver));
+  }
   auto options = conf::foundry_options(env, a.target);
   if (!a.target.empty()) {
     auto arm = arm_account(a.target_arm);
@@ -242,7 +250,7 @@ int run_certify(int argc, char** argv) {
   // clang-format off
   options.add_options()
       ("profile", "agent-service, mcp-server or hosted-agent", cxxopts::value<std::string>()->default_value("agent-service"))
-      ("target", "the IUT: its MCP endpoint URL or mock:<mount> (mcp-server); a Foundry-shaped endpoint https://host[:port] (agent-service; default: the built-in reference emulator)", cxxopts::value<std::string>()->default_value(""))
+      ("target", "the IUT: its MCP endpoint URL or mock:<mount> (mcp-server); a Foundry-shaped endpoint https://host[:port] (agent-service; default: the built-in reference emulator); the adapter's command line (--driver exec)", cxxopts::value<std::string>()->default_value(""))
       ("target-arm", "the IUT's account for connection writes: <subscription>/<resource group>/<account> (default: the emulator's)", cxxopts::value<std::string>()->default_value(""))
       ("driver", "foundry or exec (agent-service)", cxxopts::value<std::string>()->default_value("foundry"))
       ("target-ca-file", "PEM CA to trust for the IUT's HTTPS, besides the run's local CA (repeatable)", cxxopts::value<std::vector<std::string>>())
@@ -329,6 +337,10 @@ int run_certify(int argc, char** argv) {
   }
   if (!agent_service && !a.print_setup && a.target.empty()) {
     std::cerr << "toolauth certify: --target is required (a URL, or mock:<mount>)\n";
+    return 2;
+  }
+  if (agent_service && a.driver == "exec" && a.target.empty() && !a.print_setup) {
+    std::cerr << "toolauth certify: --driver exec needs --target, the adapter's command line\n";
     return 2;
   }
   if (agent_service && a.driver == "foundry" && !a.target.empty() &&

@@ -113,7 +113,12 @@ awaitable<std::optional<Invoked>> AgentServiceContext::invoke(ScenarioRecord& re
   // What the driver itself saw (requests it made, their statuses; never a token).
   for (auto& seen : driver_->evidence()) record.observe(std::move(seen));
   if (!answer.ok()) {
-    record.abort("the IUT could not be driven (" + what + "): " + answer.error().message());
+    if (answer.error().detail == "unsupported" && call.unsupported_left_out)
+      record.observe({{"invoke", request.id}, {"call", what}, {"answer", "unsupported; left out"}});
+    else if (answer.error().detail == "unsupported")
+      record.skip("the IUT does not support " + what);
+    else
+      record.abort("the IUT could not be driven (" + what + "): " + answer.error().message());
     co_return std::nullopt;
   }
   nlohmann::json seen = {{"invoke", request.id}, {"call", what}, {"answer", describe(*answer)}};
@@ -150,7 +155,13 @@ awaitable<bool> AgentServiceContext::without_consents(ScenarioRecord& record,
                                                       std::vector<std::string> users) {
   for (const auto& user : users) {
     record.step("the IUT forgets " + user + "'s consents");
-    auto forgotten = co_await driver_->forget_consents({user, {}});
+    // The user's token names them to a driver that cannot look users up (exec).
+    auto token = co_await caller_token(user);
+    if (!token.ok()) {
+      record.abort("no caller token for " + user + ": " + token.error().message());
+      co_return false;
+    }
+    auto forgotten = co_await driver_->forget_consents({user, *token});
     if (!forgotten.ok()) {
       if (forgotten.error().detail == "unsupported")
         record.skip("the driver cannot make the IUT forget a user's consents");
@@ -160,7 +171,10 @@ awaitable<bool> AgentServiceContext::without_consents(ScenarioRecord& record,
     }
   }
   on_cleanup([this, users]() -> awaitable<void> {
-    for (const auto& user : users) (void)co_await driver_->forget_consents({user, {}});
+    for (const auto& user : users) {
+      if (auto token = co_await caller_token(user); token.ok())
+        (void)co_await driver_->forget_consents({user, *token});
+    }
   });
   co_return true;
 }

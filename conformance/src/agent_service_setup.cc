@@ -118,9 +118,17 @@ core::Result<nlohmann::json> agent_service_setup(const Environment& env) {
                     {"connection", "oauth-invoke"},
                     {"require_approval", "always"}});
 
-  return nlohmann::json{{"profile", kAgentServiceProfile}, {"world", public_world(world)},
-                        {"ca_file", env.ca_file()},        {"idp", {{"url", env.idp_url()}}},
-                        {"mcp", {{"url", env.mcp_url()}}}, {"connections", std::move(connections)},
+  // The platform's own tenant: its projects live there, callers of another tenant are refused.
+  const nlohmann::json home = {{"name", tenant->value("name", std::string())},
+                               {"id", tenant->value("id", std::string())},
+                               {"issuer", tenant->value("issuer", std::string())}};
+  return nlohmann::json{{"profile", kAgentServiceProfile},
+                        {"world", public_world(world)},
+                        {"tenant", home},
+                        {"ca_file", env.ca_file()},
+                        {"idp", {{"url", env.idp_url()}}},
+                        {"mcp", {{"url", env.mcp_url()}}},
+                        {"connections", std::move(connections)},
                         {"agents", std::move(agents)}};
 }
 

@@ -45,6 +45,13 @@ void collect_strings(const nlohmann::json& value, std::set<std::string>& out) {
   }
 }
 
+// The secrets of one setup connection: its credentials and client secret.
+void collect_connection_secrets(const nlohmann::json& connection, std::set<std::string>& out) {
+  if (!connection.is_object()) return;
+  if (connection.contains("credentials")) collect_strings(connection["credentials"], out);
+  if (connection.contains("client_secret")) collect_strings(connection["client_secret"], out);
+}
+
 // {"ok":false,"error":"unsupported"}: the one refusal that means "skip".
 bool is_unsupported(const nlohmann::json& answer) {
   return answer.value("ok", true) == false && answer.contains("error") &&
@@ -240,26 +247,87 @@ core::Result<nlohmann::json> ok_answer(const nlohmann::json& answer, const std::
   return error(core::Errc::parse_error, "the answer to " + op + " has no \"ok\"");
 }
 
+// The text of an MCP CallToolResult's text contents, joined; nullopt when `result` is not one.
+std::optional<std::string> call_tool_text(const nlohmann::json& result) {
+  if (!result.is_object() || !result.contains("content") || !result["content"].is_array())
+    return std::nullopt;
+  std::string text;
+  for (const auto& item : result["content"]) {
+    if (item.is_object() && item.value("type", "") == "text" && item.contains("text") &&
+        item["text"].is_string())
+      text += item["text"].get<std::string>();
+  }
+  return text;
+}
+
+// What the tool answered, as the scenarios judge it (as the foundry driver does): MCP tools
+// answer text, and JSON text (whoami, echo) is judged as JSON. A CallToolResult with isError
+// is a failed tool call.
+DriverAnswer tool_answer(const nlohmann::json& answer) {
+  nlohmann::json output = answer["result"];
+  if (auto text = call_tool_text(output)) {
+    if (output.contains("isError") && output["isError"] == true)
+      return ToolError{"tool_failed", *text, answer};
+    output = *text;
+  }
+  if (output.is_string()) {
+    auto parsed = nlohmann::json::parse(output.get<std::string>(), nullptr, false);
+    if (!parsed.is_discarded()) output = std::move(parsed);
+  }
+  return ToolResult{std::move(output), answer};
+}
+
+// An op whose answer is just {"ok":true}.
+awaitable<core::Result<void>> acknowledged(ExecDriver::State& state,
+                                           const nlohmann::json& request) {
+  const std::string op = request.value("op", "");
+  auto answer = co_await exchange(state, request, std::nullopt);
+  if (!answer.ok()) co_return answer.error();
+  auto ok = ok_answer(*answer, op);
+  if (!ok.ok()) co_return ok.error();
+  co_return core::Result<void>{};
+}
+
+// Exactly one of result, consent, approval, error; `raw` is the whole answer line, so the
+// scenarios that look for leaked secrets see everything the IUT sent back.
 core::Result<DriverAnswer> invoke_answer(const nlohmann::json& answer, const std::string& id) {
   if (is_unsupported(answer)) return unsupported();
-  const int shapes =
-      answer.contains("result") + answer.contains("consent") + answer.contains("error");
+  const int shapes = answer.contains("result") + answer.contains("consent") +
+                     answer.contains("approval") + answer.contains("error");
   if (shapes != 1)
-    return error(core::Errc::parse_error,
-                 "the answer to invoke " + id + " has not exactly one of result, consent, error");
-  if (answer.contains("result")) return DriverAnswer{ToolResult{answer["result"]}};
+    return error(core::Errc::parse_error, "the answer to invoke " + id +
+                                              " has not exactly one of result, consent, "
+                                              "approval, error");
+  if (answer.contains("result")) return tool_answer(answer);
   if (answer.contains("consent")) {
     const auto& consent = answer["consent"];
     if (consent.is_object() && consent.contains("link") && consent["link"].is_string() &&
         !consent["link"].get<std::string>().empty())
-      return DriverAnswer{ConsentRequired{consent["link"].get<std::string>()}};
+      return DriverAnswer{ConsentRequired{consent["link"].get<std::string>(), answer}};
     return error(core::Errc::parse_error, "the consent of invoke " + id + " has no link");
   }
+  if (answer.contains("approval")) {
+    const auto& approval = answer["approval"];
+    if (approval.is_object() && approval.contains("id") && approval["id"].is_string())
+      return DriverAnswer{ApprovalRequired{approval["id"].get<std::string>(), answer}};
+    return error(core::Errc::parse_error, "the approval of invoke " + id + " has no id");
+  }
   const auto& failure = answer["error"];
-  if (failure.is_object() && failure.contains("code") && failure["code"].is_string())
-    return DriverAnswer{
-        ToolError{failure["code"].get<std::string>(), failure.value("message", std::string())}};
-  return error(core::Errc::parse_error, "the error of invoke " + id + " has no code");
+  if (!failure.is_object() || !failure.contains("code") || !failure["code"].is_string())
+    return error(core::Errc::parse_error, "the error of invoke " + id + " has no code");
+  int status = 0;
+  if (failure.contains("status")) {
+    const auto& given = failure["status"];
+    if (!given.is_number_integer() || given.get<std::int64_t>() < 100 ||
+        given.get<std::int64_t>() > 599)
+      return error(core::Errc::parse_error,
+                   "the error status of invoke " + id + " is not an HTTP status");
+    status = given.get<int>();
+  }
+  std::string message;
+  if (failure.contains("message") && failure["message"].is_string())
+    message = failure["message"].get<std::string>();
+  return DriverAnswer{ToolError{failure["code"].get<std::string>(), message, answer, status}};
 }
 
 }  // namespace
@@ -349,13 +417,8 @@ awaitable<core::Result<DriverHello>> ExecDriver::hello() {
 }
 
 awaitable<core::Result<SetupAnswer>> ExecDriver::setup(const nlohmann::json& setup) {
-  for (const auto& connection : setup.value("connections", nlohmann::json::array())) {
-    if (!connection.is_object()) continue;
-    if (connection.contains("credentials"))
-      collect_strings(connection["credentials"], state_->secrets);
-    if (connection.contains("client_secret"))
-      collect_strings(connection["client_secret"], state_->secrets);
-  }
+  for (const auto& connection : setup.value("connections", nlohmann::json::array()))
+    collect_connection_secrets(connection, state_->secrets);
   nlohmann::json line = setup;
   line["op"] = "setup";
   auto answer = co_await exchange(*state_, line, std::nullopt);
@@ -385,17 +448,26 @@ awaitable<core::Result<DriverAnswer>> ExecDriver::invoke(InvokeRequest request) 
                          {"arguments", request.arguments}};
   if (request.agent) line["agent"] = *request.agent;
   if (request.continues) line["continue"] = *request.continues;
+  if (request.approve) line["approve"] = *request.approve;
   auto answer = co_await exchange(*state_, line, request.id);
   if (!answer.ok()) co_return answer.error();
   co_return invoke_answer(*answer, request.id);
 }
 
+awaitable<core::Result<void>> ExecDriver::reconfigure(const nlohmann::json& connection) {
+  collect_connection_secrets(connection, state_->secrets);
+  co_return co_await acknowledged(*state_, {{"op", "reconfigure"}, {"connection", connection}});
+}
+
+awaitable<core::Result<void>> ExecDriver::forget_consents(const DriverUser& user) {
+  if (user.token.empty())
+    co_return error(core::Errc::invalid_argument, "forget needs the user's token");
+  state_->secrets.insert(user.token);
+  co_return co_await acknowledged(*state_, {{"op", "forget"}, {"user", {{"token", user.token}}}});
+}
+
 awaitable<core::Result<void>> ExecDriver::restart() {
-  auto answer = co_await exchange(*state_, {{"op", "restart"}}, std::nullopt);
-  if (!answer.ok()) co_return answer.error();
-  auto ok = ok_answer(*answer, "restart");
-  if (!ok.ok()) co_return ok.error();
-  co_return core::Result<void>{};
+  co_return co_await acknowledged(*state_, {{"op", "restart"}});
 }
 
 awaitable<void> ExecDriver::bye() {

@@ -44,6 +44,8 @@ TEST(AgentServiceSetupTest, ListsTheCatalogueConnectionsWithLiveUrls) {
   const auto scopes = (*alpha)["scopes"];
   EXPECT_NE(std::find(scopes.begin(), scopes.end(), "offline_access"), scopes.end());
   EXPECT_EQ(setup["_ca_exists"], true);
+  EXPECT_EQ(setup["tenant"]["name"], "contoso");
+  EXPECT_TRUE(setup["tenant"]["issuer"].get<std::string>().starts_with(idp + "/"));
 }
 
 TEST(AgentServiceSetupTest, OneAgentPerConnectionPlusTheSecondAgentAndTheApprovalAgents) {

@@ -29,8 +29,19 @@ PY
 grep -q -- "-Passw0rd" "$work/setup.json" && fail "a fixture password reached stdout"
 
 "$toolauth" certify --profile agent-service --driver exec >/dev/null 2>"$work/exec.err"
-[[ $? -eq 2 ]] || fail "the exec driver was not refused with 2"
-grep -q "not available yet" "$work/exec.err" || fail "the exec refusal does not say why"
+[[ $? -eq 2 ]] || fail "the exec driver without --target was not refused with 2"
+grep -q "needs --target" "$work/exec.err" || fail "the exec refusal does not say why"
+
+"$toolauth" certify --profile agent-service --driver exec --target "toolauth-no-such-adapter x" \
+  >/dev/null 2>"$work/exec-missing.err"
+[[ $? -eq 2 ]] || fail "a missing exec adapter was not refused with 2"
+grep -q "could not start" "$work/exec-missing.err" || fail "the missing adapter is not named"
+
+# An adapter that exits at once: the run fails (1) with its exit status, it does not hang.
+"$toolauth" certify --profile agent-service --driver exec --target "sh -c 'exit 7'" \
+  >"$work/exec-exits.out" 2>&1
+[[ $? -eq 1 ]] || fail "an adapter that exits did not fail the run with 1"
+grep -q "status 7" "$work/exec-exits.out" || fail "the adapter's exit status is not reported"
 
 "$toolauth" certify --profile agent-service --target not-a-url >/dev/null 2>&1
 [[ $? -eq 2 ]] || fail "a target that is no URL was not refused with 2"

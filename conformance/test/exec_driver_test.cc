@@ -130,6 +130,172 @@ TEST(ExecDriverTest, ErrorAnswerIsAToolErrorNotAFailure) {
   EXPECT_EQ(std::get<ToolError>(*answer).message, "it failed");
 }
 
+TEST(ExecDriverTest, AnswersKeepTheWholeLineAsRaw) {
+  auto answer = with_adapter<core::Result<DriverAnswer>>(
+      "good", [](ExecDriver& d) -> awaitable<core::Result<DriverAnswer>> {
+        co_return co_await d.invoke(whoami("1"));
+      });
+  ASSERT_TRUE(answer.ok()) << answer.error().message();
+  const auto& raw = std::get<ConsentRequired>(*answer).raw;
+  EXPECT_EQ(
+      raw, (nlohmann::json{{"id", "1"}, {"consent", {{"link", "https://iut.example/consent/1"}}}}));
+}
+
+TEST(ExecDriverTest, CallToolResultOfJsonTextIsJudgedAsJson) {
+  auto answer = with_adapter<core::Result<DriverAnswer>>(
+      "good", [](ExecDriver& d) -> awaitable<core::Result<DriverAnswer>> {
+        auto request = whoami("1");
+        request.tool = "mcp-json";
+        co_return co_await d.invoke(request);
+      });
+  ASSERT_TRUE(answer.ok()) << answer.error().message();
+  const auto& result = std::get<ToolResult>(*answer);
+  EXPECT_EQ(result.output, (nlohmann::json{{"oid", "o-1"}}));
+  EXPECT_TRUE(result.raw["result"].contains("content"));
+}
+
+TEST(ExecDriverTest, CallToolResultWithIsErrorIsAFailedToolCall) {
+  auto answer = with_adapter<core::Result<DriverAnswer>>(
+      "good", [](ExecDriver& d) -> awaitable<core::Result<DriverAnswer>> {
+        auto request = whoami("1");
+        request.tool = "mcp-error";
+        co_return co_await d.invoke(request);
+      });
+  ASSERT_TRUE(answer.ok()) << answer.error().message();
+  const auto& failure = std::get<ToolError>(*answer);
+  EXPECT_EQ(failure.code, "tool_failed");
+  EXPECT_EQ(failure.message, "no such thing");
+  EXPECT_EQ(failure.status, 0);
+}
+
+TEST(ExecDriverTest, ErrorStatusIsTheToolErrorsStatus) {
+  auto answer = with_adapter<core::Result<DriverAnswer>>(
+      "good", [](ExecDriver& d) -> awaitable<core::Result<DriverAnswer>> {
+        auto request = whoami("1");
+        request.tool = "fail-500";
+        co_return co_await d.invoke(request);
+      });
+  ASSERT_TRUE(answer.ok()) << answer.error().message();
+  const auto& failure = std::get<ToolError>(*answer);
+  EXPECT_EQ(failure.code, "server_error");
+  EXPECT_EQ(failure.status, 500);
+  EXPECT_EQ(failure.message, "");
+}
+
+TEST(ExecDriverTest, ErrorStatusThatIsNoNumberFailsTheInvoke) {
+  auto answer = with_adapter<core::Result<DriverAnswer>>(
+      "good", [](ExecDriver& d) -> awaitable<core::Result<DriverAnswer>> {
+        auto request = whoami("1");
+        request.tool = "bad-status";
+        co_return co_await d.invoke(request);
+      });
+  EXPECT_EQ(answer.code(), core::Errc::parse_error);
+  EXPECT_NE(answer.error().detail.find("not an HTTP status"), std::string::npos);
+}
+
+TEST(ExecDriverTest, ApprovalThenApproveOrDenyOnContinue) {
+  struct Seen {
+    core::Result<DriverAnswer> asked, approved, denied;
+    std::string evidence;
+  };
+  auto seen = with_adapter<Seen>("good", [](ExecDriver& d) -> awaitable<Seen> {
+    auto request = whoami("1");
+    request.tool = "guarded";
+    auto asked = co_await d.invoke(request);
+    request.id = "2";
+    request.continues = "1";
+    request.approve = true;
+    auto approved = co_await d.invoke(request);
+    request.id = "3";
+    request.approve = false;
+    auto denied = co_await d.invoke(request);
+    co_await d.bye();
+    co_return Seen{asked, approved, denied, dump_evidence(d)};
+  });
+  ASSERT_TRUE(seen.asked.ok()) << seen.asked.error().message();
+  ASSERT_TRUE(std::holds_alternative<ApprovalRequired>(*seen.asked));
+  EXPECT_EQ(std::get<ApprovalRequired>(*seen.asked).request_id, "approval-1");
+  ASSERT_TRUE(seen.approved.ok()) << seen.approved.error().message();
+  EXPECT_EQ(std::get<ToolResult>(*seen.approved).output["approved"], true);
+  ASSERT_TRUE(seen.denied.ok()) << seen.denied.error().message();
+  EXPECT_EQ(std::get<ToolError>(*seen.denied).code, "approval_denied");
+  EXPECT_EQ(std::get<ToolError>(*seen.denied).status, 403);
+  EXPECT_NE(seen.evidence.find(R"(\"approve\":true)"), std::string::npos) << seen.evidence;
+  EXPECT_NE(seen.evidence.find(R"(\"approve\":false)"), std::string::npos) << seen.evidence;
+}
+
+TEST(ExecDriverTest, InvokeWithoutApprovalSendsNoApproveField) {
+  auto evidence = with_adapter<std::string>("good", [](ExecDriver& d) -> awaitable<std::string> {
+    (void)co_await d.invoke(whoami("1"));
+    co_await d.bye();
+    co_return dump_evidence(d);
+  });
+  EXPECT_NE(evidence.find("invoke request"), std::string::npos) << evidence;
+  EXPECT_EQ(evidence.find("approve"), std::string::npos) << evidence;
+}
+
+TEST(ExecDriverTest, ForgetSendsTheUsersTokenAndRedactsIt) {
+  struct Seen {
+    core::Result<void> forgotten;
+    std::string evidence;
+  };
+  auto seen = with_adapter<Seen>("good", [](ExecDriver& d) -> awaitable<Seen> {
+    auto forgotten = co_await d.forget_consents({.name = "alice", .token = kUserToken});
+    co_await d.bye();
+    co_return Seen{forgotten, dump_evidence(d)};
+  });
+  EXPECT_TRUE(seen.forgotten.ok()) << seen.forgotten.error().message();
+  EXPECT_NE(seen.evidence.find(R"(\"op\":\"forget\")"), std::string::npos) << seen.evidence;
+  EXPECT_NE(seen.evidence.find(R"(\"user\":{\"token\":\"[redacted]\"})"), std::string::npos)
+      << seen.evidence;
+  EXPECT_EQ(seen.evidence.find(kUserToken), std::string::npos) << seen.evidence;
+}
+
+TEST(ExecDriverTest, ForgetWithoutATokenIsRefusedBeforeTheAdapterSeesIt) {
+  auto forgotten =
+      with_adapter<core::Result<void>>("good", [](ExecDriver& d) -> awaitable<core::Result<void>> {
+        co_return co_await d.forget_consents({.name = "alice", .token = ""});
+      });
+  EXPECT_EQ(forgotten.code(), core::Errc::invalid_argument);
+}
+
+TEST(ExecDriverTest, UnsupportedForgetIsASkip) {
+  auto forgotten = with_adapter<core::Result<void>>(
+      "malformed", [](ExecDriver& d) -> awaitable<core::Result<void>> {
+        co_return co_await d.forget_consents({.name = "alice", .token = kUserToken});
+      });
+  EXPECT_EQ(forgotten.code(), core::Errc::not_found);
+  EXPECT_EQ(forgotten.error().detail, "unsupported");
+}
+
+TEST(ExecDriverTest, ReconfigureSendsTheConnectionAndRedactsItsNewSecrets) {
+  const std::string rotated = "rotated-key-secret-0987654321";
+  struct Seen {
+    core::Result<void> reconfigured;
+    std::string evidence;
+  };
+  auto seen = with_adapter<Seen>("good", [&](ExecDriver& d) -> awaitable<Seen> {
+    auto connection = kConnections[0];
+    connection["credentials"]["keys"]["X-API-Key"] = rotated;
+    auto reconfigured = co_await d.reconfigure(connection);
+    co_await d.bye();
+    co_return Seen{reconfigured, dump_evidence(d)};
+  });
+  EXPECT_TRUE(seen.reconfigured.ok()) << seen.reconfigured.error().message();
+  EXPECT_NE(seen.evidence.find(R"(\"op\":\"reconfigure\")"), std::string::npos) << seen.evidence;
+  EXPECT_NE(seen.evidence.find(R"(\"name\":\"api-key\")"), std::string::npos) << seen.evidence;
+  EXPECT_EQ(seen.evidence.find(rotated), std::string::npos) << seen.evidence;
+}
+
+TEST(ExecDriverTest, UnsupportedReconfigureIsASkip) {
+  auto reconfigured = with_adapter<core::Result<void>>(
+      "malformed", [](ExecDriver& d) -> awaitable<core::Result<void>> {
+        co_return co_await d.reconfigure(kConnections[0]);
+      });
+  EXPECT_EQ(reconfigured.code(), core::Errc::not_found);
+  EXPECT_EQ(reconfigured.error().detail, "unsupported");
+}
+
 TEST(ExecDriverTest, UnsupportedRestartIsASkip) {
   auto restarted = with_adapter<core::Result<void>>(
       "malformed",

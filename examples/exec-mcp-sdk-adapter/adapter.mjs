@@ -20,7 +20,7 @@ import { createInterface } from 'node:readline';
 
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
+import { UnauthorizedError, auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 const log = (...args) => console.error('[exec-mcp-sdk-adapter]', ...args);
@@ -29,7 +29,7 @@ const log = (...args) => console.error('[exec-mcp-sdk-adapter]', ...args);
 const connections = new Map(); // "project/name" -> connection from the setup document
 const providers = new Map(); // "project/name" -> Map(oid -> PlatformOAuthProvider)
 const pendingByState = new Map(); // state -> { provider, transport }: consents under way
-let tenants = []; // world tenants: whose user tokens are accepted
+let tenants = []; // the platform's tenant: whose user tokens are accepted
 let callback; // { server, url }
 
 // The SDK's OAuthClientProvider for one user on one OAuth2 connection: the connection's
@@ -99,7 +99,7 @@ class PlatformOAuthProvider {
 }
 
 // The user's oid from the token the suite presents, after checking its signature against the
-// JWKS of a tenant of the world and its issuer against that tenant's.
+// JWKS of the platform's tenant and its issuer against that tenant's.
 async function userOid(token) {
   if (typeof token !== 'string' || token === '') throw new AdapterError('invalid_user', 'no user token');
   let unverified;
@@ -125,6 +125,8 @@ class AdapterError extends Error {
   constructor(code, message) {
     super(message);
     this.code = code;
+    // What the platform's own API would answer: a caller it cannot accept is a 401.
+    if (code === 'invalid_user') this.status = 401;
   }
 }
 
@@ -193,7 +195,8 @@ async function invoke(request) {
     return { result: await callTool(connection, provider, request.tool, request.arguments) };
   } catch (error) {
     // The SDK started a new authorization (refresh failed, token refused): consent again.
-    if (error?.name === 'UnauthorizedError' && provider.authorizationUrl && !provider.tokens()) {
+    // (UnauthorizedError sets no `name`: it reads "Error".)
+    if (error instanceof UnauthorizedError && provider.authorizationUrl && !provider.tokens()) {
       return startConsent(connection, provider);
     }
     throw error;
@@ -235,11 +238,12 @@ async function handle(request) {
     case 'hello':
       return {
         ok: true,
-        capabilities: [],
+        capabilities: ['reconfigure'],
         implementation: { name: 'exec-mcp-sdk-adapter', version: '1.0.0', sdk: '@modelcontextprotocol/sdk 1.32.2' },
       };
     case 'setup':
-      tenants = (request.world?.tenants ?? []).filter((t) => t.id && t.issuer).map((t) => ({ id: t.id, issuer: t.issuer }));
+      // The platform's users come from its own tenant only.
+      tenants = [request.tenant].filter((t) => t?.id && t?.issuer).map((t) => ({ id: t.id, issuer: t.issuer }));
       connections.clear();
       providers.clear();
       for (const connection of request.connections ?? []) connections.set(`${connection.project}/${connection.name}`, connection);
@@ -252,8 +256,36 @@ async function handle(request) {
         return { id: request.id, ...answer };
       } catch (error) {
         log(`invoke ${request.id} failed:`, error?.message);
-        return { id: request.id, error: { code: error instanceof AdapterError ? error.code : 'tool_call_failed', message: String(error?.message ?? error) } };
+        const code = error instanceof AdapterError ? error.code : 'tool_call_failed';
+        const status = error instanceof AdapterError ? error.status : undefined;
+        return { id: request.id, error: { code, message: String(error?.message ?? error), ...(status ? { status } : {}) } };
       }
+    }
+    case 'reconfigure': {
+      // A changed connection (e.g. a rotated key) is used from the next call on; users' tokens
+      // for it stay.
+      const connection = request.connection ?? {};
+      const key = `${connection.project}/${connection.name}`;
+      if (!connections.has(key)) return { ok: false, error: `no connection ${key}` };
+      connections.set(key, connection);
+      for (const provider of providers.get(key)?.values() ?? []) provider.connection = connection;
+      return { ok: true };
+    }
+    case 'forget': {
+      // The user revokes their consents: drop their providers (tokens, verifier, state) on
+      // every connection, and the consents they have under way.
+      let oid;
+      try {
+        oid = await userOid(request.user?.token);
+      } catch (error) {
+        return { ok: false, error: error.message };
+      }
+      for (const perUser of providers.values()) {
+        const provider = perUser.get(oid);
+        if (provider) pendingByState.delete(provider.pendingState);
+        perUser.delete(oid);
+      }
+      return { ok: true };
     }
     default:
       return { ok: false, error: 'unsupported' }; // restart: tokens live in memory only

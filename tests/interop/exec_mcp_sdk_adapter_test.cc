@@ -96,10 +96,15 @@ awaitable<FlowSeen> run_flow(Environment& env) {
            "start");
   seen.hello = must(co_await driver->hello(), "hello");
   const auto connections = setup_connections(env);
-  seen.redirect_uris = must(co_await driver->setup({{"world", world_without_secrets(env.world())},
-                                                    {"connections", connections}}),
-                            "setup")
-                           .redirect_uris;
+  const auto& contoso = named(env.world(), "tenants", "contoso");
+  seen.redirect_uris =
+      must(co_await driver->setup(
+               {{"world", world_without_secrets(env.world())},
+                {"tenant",
+                 {{"name", "contoso"}, {"id", contoso["id"]}, {"issuer", contoso["issuer"]}}},
+                {"connections", connections}}),
+           "setup")
+          .redirect_uris;
   if (seen.redirect_uris.size() != 1) throw std::runtime_error("one redirect URI expected");
 
   // The suite's part: register the IUT's callback for the connection's client.
@@ -213,7 +218,7 @@ TEST(ExecMcpSdkAdapterTest, FirstUseConsentThenPerUserTokensThroughTheExecDriver
     co_return std::move(*out);
   });
   EXPECT_EQ(seen.hello.implementation["name"], "exec-mcp-sdk-adapter");
-  EXPECT_TRUE(seen.hello.capabilities.empty());
+  EXPECT_EQ(seen.hello.capabilities, (std::set<std::string>{"reconfigure"}));
   ASSERT_EQ(seen.redirect_uris.size(), 1u);
   EXPECT_TRUE(seen.redirect_uris[0].starts_with("http://127.0.0.1:")) << seen.redirect_uris[0];
 
@@ -229,14 +234,14 @@ TEST(ExecMcpSdkAdapterTest, FirstUseConsentThenPerUserTokensThroughTheExecDriver
 
   const auto alice_oid = "1aa615a9-4b6a-4551-a061-ae14a1dbf721";
   const auto bob_oid = "8b3a1535-3f13-4b70-9856-c32a687b253b";
-  EXPECT_EQ(seen.alice_result["structuredContent"]["oid"], alice_oid) << seen.alice_result;
+  EXPECT_EQ(seen.alice_result["oid"], alice_oid) << seen.alice_result;
   EXPECT_NE(seen.bob_link, seen.alice_link);
   EXPECT_TRUE(seen.bob_declines.consent_shown);
   EXPECT_NE(seen.bob_declines.final_body.find("cancelled"), std::string::npos);
   EXPECT_EQ(seen.declined.code, "consent_declined");
-  EXPECT_EQ(seen.bob_result["structuredContent"]["oid"], bob_oid) << seen.bob_result;
-  EXPECT_EQ(seen.alice_again["structuredContent"]["oid"], alice_oid) << seen.alice_again;
-  EXPECT_EQ(seen.api_key_result["structuredContent"]["auth"], "api-key") << seen.api_key_result;
+  EXPECT_EQ(seen.bob_result["oid"], bob_oid) << seen.bob_result;
+  EXPECT_EQ(seen.alice_again["oid"], alice_oid) << seen.alice_again;
+  EXPECT_EQ(seen.api_key_result["auth"], "api-key") << seen.api_key_result;
 
   // The adapter's stderr, as kept, holds none of the users' tokens.
   for (const auto& token : seen.minted) EXPECT_EQ(seen.evidence.find(token), std::string::npos);

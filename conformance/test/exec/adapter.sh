@@ -3,8 +3,13 @@
 # per mode, each exercising one branch of the driver. Requests are matched by their op and
 # tool; the driver writes compact JSON (nlohmann's dump), so simple patterns suffice.
 #   good       hello, setup (requests are echoed to stderr, secrets and all), invoke: whoami
-#              -> consent, then result on continue; fail -> error; another tool ->
-#              unsupported; restart (unsupported in every other mode); bye exits
+#              -> consent, then result on continue; guarded -> approval, then on continue a
+#              result if approved, else an error with status 403; fail -> error; fail-500 ->
+#              error with status 500; bad-status -> error with a status that is no number;
+#              mcp-json -> a CallToolResult of JSON text in two parts; mcp-error -> one with
+#              isError;
+#              another tool -> unsupported; restart, reconfigure and forget (echoed to
+#              stderr; unsupported in every other mode); bye exits
 #   malformed  invoke -> a line that is not JSON
 #   wrong-id   invoke -> an answer for another id
 #   late       the first invoke is answered only when the second arrives (after its timeout)
@@ -56,13 +61,25 @@ while IFS= read -r line; do
       *'"tool":"whoami"'*'"continue"'* | *'"continue"'*'"tool":"whoami"'*)
         answer '{"id":"'"$id"'","result":{"oid":"user-oid","continued":true}}' ;;
       *'"tool":"whoami"'*) answer '{"id":"'"$id"'","consent":{"link":"https://iut.example/consent/'"$id"'"}}' ;;
+      *'"approve":true'*'"tool":"guarded"'*)
+        answer '{"id":"'"$id"'","result":{"approved":true}}' ;;
+      *'"approve":false'*'"tool":"guarded"'*)
+        answer '{"id":"'"$id"'","error":{"code":"approval_denied","message":"denied","status":403}}' ;;
+      *'"tool":"guarded"'*) answer '{"id":"'"$id"'","approval":{"id":"approval-'"$id"'"}}' ;;
+      *'"tool":"mcp-json"'*)
+        answer '{"id":"'"$id"'","result":{"content":[{"type":"text","text":"{\"oid\":"},{"type":"text","text":"\"o-1\"}"}]}}' ;;
+      *'"tool":"mcp-error"'*)
+        answer '{"id":"'"$id"'","result":{"isError":true,"content":[{"type":"text","text":"no such thing"}]}}' ;;
       *'"tool":"fail"'*) answer '{"id":"'"$id"'","error":{"code":"tool_error","message":"it failed"}}' ;;
+      *'"tool":"fail-500"'*) answer '{"id":"'"$id"'","error":{"code":"server_error","status":500}}' ;;
+      *'"tool":"bad-status"'*) answer '{"id":"'"$id"'","error":{"code":"server_error","status":"500"}}' ;;
       *) answer '{"ok":false,"error":"unsupported"}' ;;
       esac
       ;;
     esac
     ;;
-  *'"op":"restart"'*)
+  *'"op":"restart"'* | *'"op":"reconfigure"'* | *'"op":"forget"'*)
+    printf 'request: %s\n' "$line" >&2
     case $mode in
     good) answer '{"ok":true}' ;;
     *) answer '{"ok":false,"error":"unsupported"}' ;;

@@ -51,6 +51,9 @@ struct Invocation {
   std::optional<std::string> continues;
   // With `continues`: approve (or deny) the approval that invocation asked for.
   std::optional<bool> approve;
+  // A call the driver answers "unsupported" is observed and left out instead of skipping the
+  // scenario (invoke answers nullopt without aborting).
+  bool unsupported_left_out = false;
 };
 
 struct Invoked {
@@ -96,8 +99,8 @@ class AgentServiceContext {
   // the public client `caller`); minted again when the shared clock moved since. A secret.
   boost::asio::awaitable<core::Result<std::string>> caller_token(const std::string& user);
   // Invokes through the driver as `call.user`, recording a step and an observation (the answer
-  // shape, never a token). A transport failure or missing token aborts the record and answers
-  // nullopt.
+  // shape, never a token). A transport failure or missing token aborts the record, a call the
+  // driver answers "unsupported" skips it; both answer nullopt.
   boost::asio::awaitable<std::optional<Invoked>> invoke(ScenarioRecord& record, Invocation call);
   // The headless user agent opens a consent link as `user` and approves or declines; the walk
   // is observed (trail, final status), never the password. `tamper_state_at`: see

@@ -7,6 +7,8 @@
 //   {"profile": "agent-service",
 //    "world": {tenants, users (no passwords), clients (no secrets but the connection client's),
 //              resources, identities},
+//    "tenant": {"name", "id", "issuer"}: the platform's own tenant (contoso), where its
+//              projects live; callers of another tenant are to be refused,
 //    "ca_file": "<the local CA the mock servers use>",
 //    "connections": [{"name", "project", "auth_type", "target", "credentials"?: {"keys"},
 //                     "audience"?, "client_id"?, "client_secret"?, "authorization_url"?,

@@ -9,14 +9,32 @@
 //   -> {"op":"setup","world":{...},"connections":[...]}
 //   <- {"ok":true,"redirect_uris":["http://127.0.0.1:PORT/callback"]?}
 //   -> {"op":"invoke","id":"7","user":{"token":"..."},"project":"alpha","connection":"c",
-//       "agent":"a"?,"tool":"whoami","arguments":{},"continue":"6"?}
+//       "agent":"a"?,"tool":"whoami","arguments":{},"continue":"6"?,"approve":true?}
 //   <- {"id":"7","result":{...}} | {"id":"7","consent":{"link":"..."}}
-//      | {"id":"7","error":{"code":"...","message":"..."}}
+//      | {"id":"7","approval":{"id":"..."}}
+//      | {"id":"7","error":{"code":"...","message":"...","status":403?}}
+//   -> {"op":"reconfigure","connection":{...}}  <- {"ok":true}  (capability "reconfigure")
+//   -> {"op":"forget","user":{"token":"..."}}   <- {"ok":true}
 //   -> {"op":"restart"}  <- {"ok":true}      (capability "restart")
 //   -> {"op":"bye"}      (no answer; the command should exit)
-// `redirect_uris` (optional) are the IUT's OAuth callback URLs, which the suite registers at
-// mock-idp for the connections' client. `project` and `agent` extend DESIGN.md's version 1:
-// connection names are unique only within a project.
+// Extensions of DESIGN.md's version 1 (an adapter without them answers "unsupported"):
+//   - setup answer `redirect_uris`: the IUT's OAuth callback URLs, which the suite registers at
+//     mock-idp for the connections' client.
+//   - invoke `project` (always) and `agent` (optional): connection names are unique only
+//     within a project.
+//   - invoke `approve` (with `continue`): the user's decision on the approval that the earlier
+//     invoke answered with `approval` (the agent requires approval; capability "approvals").
+//     The approval's `id` is opaque evidence.
+//   - error `status` (optional): the HTTP status of the IUT's own answer, when it has one
+//     (e.g. 500 for a declined consent is a finding); an integer 100..599.
+//   - reconfigure: replace one setup connection (same project and name), e.g. a rotated key.
+//   - forget: drop every delegated token the IUT holds for the user of that token (every
+//     connection and project), as if the user had revoked their consents, so scenarios start
+//     from "never consented". An IUT that cannot answers "unsupported" (those scenarios skip).
+// `result` is what the tool answered: any JSON value, or the MCP CallToolResult itself. The
+// output judged is its text (the text contents joined), parsed when it is JSON (whoami, echo);
+// a CallToolResult with "isError": true is a failed tool call (ToolError "tool_failed").
+// Every answer keeps the whole answer line as `raw` (what a leaked secret is looked for in).
 //
 // Answers and failures:
 //   - {"ok":false,"error":"unsupported"} (to any op) -> core::Errc::not_found "unsupported":
@@ -24,13 +42,13 @@
 //   - A line that is not a JSON object, or lacks the fields of its answer, and an invoke answer
 //     for another id -> core::Errc::parse_error.
 //   - No answer within answer_timeout -> std::errc::timed_out. A late invoke answer is dropped
-//     (noted in the evidence); after a hello/setup/restart timeout the stream cannot be trusted,
-//     so the command is stopped and every later call fails.
+//     (noted in the evidence); after a timeout of another op the stream cannot be trusted, so
+//     the command is stopped and every later call fails.
 //   - The command exiting (stdout closed) -> core::Errc::io_error with its exit status and the
 //     tail of its stderr; every later call fails the same way.
 // Evidence: [{"source":"stderr","line":...} | {"source":"driver","note":...}], redacted by
 // shape (core::redact_text) and by value (every user token sent and every secret of the setup
-// connections).
+// and reconfigured connections).
 // Threading: one call at a time, from coroutines on the executor given to start().
 
 #include <boost/asio/any_io_executor.hpp>
@@ -79,7 +97,10 @@ class ExecDriver final : public Driver {
 
   boost::asio::awaitable<core::Result<DriverHello>> hello() override;
   boost::asio::awaitable<core::Result<SetupAnswer>> setup(const nlohmann::json& setup) override;
+  boost::asio::awaitable<core::Result<void>> reconfigure(const nlohmann::json& connection) override;
   boost::asio::awaitable<core::Result<DriverAnswer>> invoke(InvokeRequest request) override;
+  // Errors: core::Errc::invalid_argument without a token (the protocol names users by token).
+  boost::asio::awaitable<core::Result<void>> forget_consents(const DriverUser& user) override;
   boost::asio::awaitable<core::Result<void>> restart() override;
   boost::asio::awaitable<void> bye() override;
   nlohmann::json evidence() override;
