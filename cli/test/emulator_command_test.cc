@@ -62,10 +62,10 @@ class ServerProcess {
     }
     throw std::runtime_error(argv_[1] + " wrote no ready file within 60 s");
   }
-  // SIGTERM and the exit status (0 for a clean shutdown); -1 when it was not running.
-  int stop() {
+  // `signal` (SIGTERM: a clean shutdown) and the exit status; -1 when it was not running.
+  int stop(int signal = SIGTERM) {
     if (!process_) return -1;
-    process_->signal(SIGTERM);
+    process_->signal(signal);
     const int status = process_->wait();
     process_.reset();
     return status;
@@ -248,6 +248,14 @@ TEST_F(EmulatorCommandTest, ConsentOutlivesAnEmulatorRestartSealedInTheStateFold
   auto bob = whoami(user_token("bob"));
   EXPECT_EQ(bob["status"], "incomplete") << bob.dump();
   EXPECT_FALSE(item(bob, "oauth_consent_request").is_null());
+
+  // Killed outright (no shutdown at all), the emulator still has alice's consent.
+  emulator_->stop(SIGKILL);
+  emulator_ready_ = emulator_->start();
+  auto after_kill = whoami(alice);
+  ASSERT_EQ(after_kill["status"], "completed") << after_kill.dump();
+  EXPECT_TRUE(item(after_kill, "oauth_consent_request").is_null());
+  EXPECT_EQ(code_redemptions(), 1u);
 }
 
 }  // namespace
