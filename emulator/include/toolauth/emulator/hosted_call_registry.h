@@ -1,0 +1,43 @@
+#pragma once
+// The hosted-agent requests in flight, found by their `x-agent-foundry-call-id`.
+//
+// The emulator mints one call id for each Responses request it proxies to a hosted agent's
+// container (reference/foundry-agent-service.md §6.1). The container forwards it unchanged on
+// its calls back to the platform (toolbox, runtime API), and the platform resolves from it on
+// whose behalf the container is acting. A call id is therefore a capability: it is random
+// (128 bits), bound to one agent and one user, and dies with its response.
+//
+// Threading: the server's io_context thread.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "toolauth/emulator/tool_auth.h"
+
+namespace toolauth::emulator {
+
+struct HostedCall {
+  std::string project;
+  std::string agent;
+  std::string agent_version;
+  CallerIdentity user;      // the signed-in caller of the Responses request
+  std::string response_id;  // the response the container is producing
+};
+
+class HostedCallRegistry {
+ public:
+  // Registers a call and returns its new id.
+  std::string begin(HostedCall call);
+  // The call with this id while it is live; nullopt when the id is unknown or has ended.
+  const HostedCall* find(std::string_view call_id) const;
+  // Ends the call; later finds of its id fail. Unknown ids are ignored.
+  void end(std::string_view call_id);
+  std::size_t live() const { return calls_.size(); }
+
+ private:
+  std::map<std::string, HostedCall, std::less<>> calls_;
+};
+
+}  // namespace toolauth::emulator
