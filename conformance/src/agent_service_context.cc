@@ -1,5 +1,9 @@
 #include "toolauth/conformance/agent_service_context.h"
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "toolauth/conformance/agent_service_setup.h"
 #include "toolauth/core/error.h"
 #include "toolauth/core/json.h"
@@ -252,6 +256,51 @@ awaitable<core::Result<nlohmann::json>> AgentServiceContext::mcp_admin(http::Met
 }
 
 void AgentServiceContext::advance_clock(std::chrono::seconds step) { env_->clock().advance(step); }
+
+std::chrono::seconds AgentServiceContext::expiring_token_lifetime() const {
+  return moves_clock() ? std::chrono::hours(1) : kShortTokenLifetime;
+}
+
+awaitable<bool> AgentServiceContext::let_time_pass(ScenarioRecord& record,
+                                                   std::chrono::seconds clock_step,
+                                                   std::chrono::milliseconds real_wait) {
+  if (moves_clock()) {
+    record.step("advance the shared clock by " + std::to_string(clock_step.count()) + " s");
+    advance_clock(clock_step);
+    co_return true;
+  }
+  if (real_wait > kMaxRealTimeWait) {
+    record.abort("the scenario would wait " + std::to_string(real_wait.count()) +
+                 " ms of real time; the bound is " + std::to_string(kMaxRealTimeWait.count()) +
+                 " s");
+    co_return false;
+  }
+  record.step("the IUT keeps its own time (no \"clock\" capability): wait " +
+              std::to_string(real_wait.count()) + " ms of real time");
+  if (real_wait.count() > 0) {
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, real_wait);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+  }
+  co_return true;
+}
+
+awaitable<bool> AgentServiceContext::refuse_tokens(ScenarioRecord& record, const std::string& mount,
+                                                   const std::vector<std::string>& jti_hashes) {
+  for (const auto& jti_hash : jti_hashes) {
+    record.step("mock-mcp refuses the expired token " + jti_hash + " at mount " + mount +
+                " (401 invalid_token; its clock leeway would still accept it)");
+    auto armed = co_await mcp_admin(
+        http::Method::post, "faults",
+        {{"match", {{"endpoint", "mcp"}, {"mount", mount}, {"jti_hash", jti_hash}}},
+         {"action",
+          {{"status", 401}, {"error", "invalid_token"}, {"error_description", "token expired"}}}});
+    if (!armed.ok()) {
+      record.abort("mock-mcp refused the fault: " + armed.error().message());
+      co_return false;
+    }
+  }
+  co_return true;
+}
 
 void AgentServiceContext::on_cleanup(std::function<awaitable<void>()> undo) {
   cleanups_.push_back(std::move(undo));

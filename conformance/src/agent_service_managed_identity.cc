@@ -21,10 +21,24 @@ const std::string kFoundryMi =
 constexpr int kCalls = 3;
 // Beyond the lifetime of any token issued before the scenario (Entra's longest is 24 h).
 constexpr std::chrono::seconds kPastEarlierTokens = 48h;
-constexpr std::chrono::seconds kLifetime = 1h;
 // Where a token must already have been replaced: a minute before it expires (Azure SDKs
-// refresh five minutes before expiry).
-constexpr std::chrono::seconds kNearExpiry = kLifetime - 1min;
+// refresh five minutes before expiry, or at half its life when that is sooner). In real time
+// the tokens live kRealTimeLifetime and the second call comes kNearExpiryRealTime before the
+// earliest moment the token issued during the first call can expire (exp is in whole
+// seconds): past half its life, with at most a second and a half plus the first call's
+// duration left, so any refresh margin of seconds or of half the life must have replaced it.
+constexpr std::chrono::seconds kNearExpiry = 1min;
+constexpr std::chrono::seconds kRealTimeLifetime = 6s;
+constexpr std::chrono::milliseconds kNearExpiryRealTime = 1500ms;
+
+// The entries of `oid` among mock-mcp journal entries.
+nlohmann::json entries_of(const nlohmann::json& mcp_entries, const std::string& oid) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& e : mcp_entries) {
+    if (e.contains("principal") && e["principal"].value("oid", "") == oid) out.push_back(e);
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -113,34 +127,57 @@ void add_managed_identity_scenarios(AgentServiceContext& ctx, std::vector<Scenar
   out.push_back(ctx.scenario(
       "managed-identity/refreshed-before-expiry",
       "A new token is fetched before the old one expires; an expired one never reaches mock-mcp",
-      Severity::must, {"clock"}, {kFoundryMi, "RFC 6750 §3.1 (invalid_token for expired)"},
-      {"give the project identity one-hour tokens; move the shared clock past every earlier token",
+      Severity::must, {}, {kFoundryMi, "RFC 6750 §3.1 (invalid_token for expired)"},
+      {"give the project identity one-hour tokens (" + std::to_string(kRealTimeLifetime.count()) +
+           " s without the clock capability); move the shared clock past every earlier token "
+           "(without the clock: mock-mcp refuses every token of the identity it saw before)",
        "invoke whoami on project-mi (a fresh token)",
-       "move the clock to a minute before that token expires; invoke again",
+       "move the clock to a minute before that token expires (without the clock: wait until "
+       "it has at least " +
+           std::to_string(kNearExpiryRealTime.count()) +
+           " ms left, past half its life); invoke again",
        "expect a different token the second time, a token request for it, and no refusal at "
-       "mock-mcp"},
+       "mock-mcp (without the clock: none after the first call)"},
       [c, expected](ScenarioRecord& r) -> awaitable<void> {
         auto want = expected(r);
         if (!want) co_return;
-        auto lifetime = co_await c->idp_admin(
+        const std::chrono::seconds lifetime = c->moves_clock() ? 1h : kRealTimeLifetime;
+        r.step("give the project identity " + std::to_string(lifetime.count()) +
+               " s tokens at mock-idp");
+        auto set = co_await c->idp_admin(
             http::Method::put, "lifetimes",
-            {{"client_id", want->client_id}, {"access_token_seconds", kLifetime.count()}});
-        if (!lifetime.ok()) {
-          r.abort("mock-idp refused the lifetime: " + lifetime.error().message());
+            {{"client_id", want->client_id}, {"access_token_seconds", lifetime.count()}});
+        if (!set.ok()) {
+          r.abort("mock-idp refused the lifetime: " + set.error().message());
           co_return;
         }
-        r.step("advance the shared clock by " + std::to_string(kPastEarlierTokens.count()) + " s");
-        c->advance_clock(kPastEarlierTokens);
-        const auto mcp = c->mcp_mark();
+        if (c->moves_clock()) {
+          (void)co_await c->let_time_pass(r, kPastEarlierTokens, 0ms);
+        } else if (!co_await c->refuse_tokens(
+                       r, want->mount,
+                       principal_values(entries_of(c->mcp_since(0, want->mount), want->oid),
+                                        "jti_hash"))) {
+          co_return;
+        }
+        auto mcp = c->mcp_mark();
         const auto first_mark = c->mcp_mark();
+        const auto first_started = std::chrono::steady_clock::now();
         auto first = co_await c->invoke(r, {.connection = kConnection});
         if (!first) co_return;
+        // Without the clock the first call may meet a refusal of an earlier token (and fetch a
+        // new one): only what follows it must be free of refusals.
+        if (!c->moves_clock()) mcp = c->mcp_mark();
         const auto first_tokens =
             principal_values(c->mcp_since(first_mark, want->mount), "jti_hash");
         r.check("the first call succeeded", std::holds_alternative<ToolResult>(first->answer),
                 "result", describe(first->answer));
-        r.step("advance the shared clock by " + std::to_string(kNearExpiry.count()) + " s");
-        c->advance_clock(kNearExpiry);
+        const auto until_near_expiry =
+            first_started + lifetime - 1s - kNearExpiryRealTime - std::chrono::steady_clock::now();
+        if (!co_await c->let_time_pass(
+                r, lifetime - kNearExpiry,
+                std::max(0ms,
+                         std::chrono::duration_cast<std::chrono::milliseconds>(until_near_expiry))))
+          co_return;
         const auto idp = c->idp_mark();
         const auto second_mark = c->mcp_mark();
         auto second = co_await c->invoke(r, {.connection = kConnection});

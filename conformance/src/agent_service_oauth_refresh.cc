@@ -5,7 +5,9 @@
 //
 // Each scenario starts from a fresh consent of its own (fresh_consent below), so refresh
 // tokens of earlier scenarios never blur the count; expiry comes from the shared clock
-// (capability "clock"), a 401 from mock-mcp's fault injector.
+// (capability "clock") or, for an IUT that keeps its own time, from short token lifetimes and a
+// few seconds of real time (AgentServiceContext::let_time_pass); a 401 from mock-mcp's fault
+// injector.
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <chrono>
@@ -29,9 +31,6 @@ const std::string kPassthrough =
     "(reference/foundry-agent-service.md)";
 constexpr std::string_view kRefreshGrant = "refresh_token";
 constexpr std::string_view kCodeGrant = "authorization_code";
-// The connection client's access tokens live an hour; the clock then moves past that.
-constexpr std::chrono::seconds kLifetime = 1h;
-constexpr std::chrono::seconds kPastExpiry = kLifetime + 1min;
 // Holds the first refresh at mock-idp so the concurrent calls all find the token expired while
 // it is in flight (without it a slow IUT could serialise them and hide a missing single-flight).
 constexpr int kRefreshLatencyMs = 1500;
@@ -74,14 +73,29 @@ awaitable<std::optional<std::string>> arm_mcp_401(AgentServiceContext& c, Scenar
   co_return armed->value("id", "");
 }
 
-awaitable<bool> one_hour_tokens(AgentServiceContext& c, ScenarioRecord& r, const OAuthSubject& s) {
-  r.step("give the connection's client " + std::to_string(kLifetime.count()) +
+// Gives the connection client's access tokens the lifetime the scenario lets pass.
+awaitable<bool> expiring_tokens(AgentServiceContext& c, ScenarioRecord& r, const OAuthSubject& s) {
+  const auto lifetime = c.expiring_token_lifetime();
+  r.step("give the connection's client " + std::to_string(lifetime.count()) +
          " s access tokens at mock-idp");
   auto set = co_await c.idp_admin(
       http::Method::put, "lifetimes",
-      {{"client_id", s.client_id}, {"access_token_seconds", kLifetime.count()}});
+      {{"client_id", s.client_id}, {"access_token_seconds", lifetime.count()}});
   if (!set.ok()) r.abort("mock-idp refused the lifetime: " + set.error().message());
   co_return set.ok();
+}
+
+// Lets every access token issued so far expire: the shared clock moves a minute past their
+// lifetime, or that lifetime passes in real time and mock-mcp refuses the tokens it saw at the
+// mount since `mark`. A token issued before now has exp <= now + lifetime (exp is in whole
+// seconds); the extra second covers an IUT that rounds its own expiry up.
+awaitable<bool> let_tokens_expire(AgentServiceContext& c, ScenarioRecord& r, const OAuthSubject& s,
+                                  std::uint64_t mark) {
+  const auto lifetime = c.expiring_token_lifetime();
+  if (!co_await c.let_time_pass(r, lifetime + 1min, lifetime + 1s)) co_return false;
+  if (c.moves_clock()) co_return true;
+  co_return co_await c.refuse_tokens(r, s.mount,
+                                     principal_values(c.mcp_since(mark, s.mount), "jti_hash"));
 }
 
 // A consent of this scenario's own: the user's refresh tokens for the connection's client are
@@ -132,18 +146,20 @@ void add_oauth_refresh_scenarios(AgentServiceContext& ctx, std::vector<Scenario>
   out.push_back(ctx.scenario(
       "oauth/refresh-on-expiry",
       "An expired access token is refreshed with the refresh token, without a new consent",
-      Severity::must, {"clock"}, {kPassthrough, "RFC 6749 §6"},
-      {"give the connection's client one-hour access tokens; " + kUser +
-           " consents afresh on oauth-invoke",
-       "move the shared clock past the access token's expiry; invoke whoami",
+      Severity::must, {}, {kPassthrough, "RFC 6749 §6"},
+      {"give the connection's client one-hour access tokens (" +
+           std::to_string(AgentServiceContext::kShortTokenLifetime.count()) +
+           " s without the clock capability); " + kUser + " consents afresh on oauth-invoke",
+       "move the shared clock past the access token's expiry (without the clock: let its "
+       "lifetime pass and have mock-mcp refuse it); invoke whoami",
        "expect a result, a refresh_token grant at mock-idp, no code redemption and no consent "
        "request"},
       [c](ScenarioRecord& r) -> awaitable<void> {
         auto s = oauth_subject(*c, r);
-        if (!s || !co_await one_hour_tokens(*c, r, *s)) co_return;
+        if (!s || !co_await expiring_tokens(*c, r, *s)) co_return;
+        const auto mcp = c->mcp_mark();
         if (!co_await fresh_consent(*c, r, *s)) co_return;
-        r.step("advance the shared clock by " + std::to_string(kPastExpiry.count()) + " s");
-        c->advance_clock(kPastExpiry);
+        if (!co_await let_tokens_expire(*c, r, *s, mcp)) co_return;
         const auto idp = c->idp_mark();
         auto invoked = co_await c->invoke(r, oauth_call());
         if (!invoked) co_return;
@@ -236,21 +252,22 @@ void add_oauth_refresh_scenarios(AgentServiceContext& ctx, std::vector<Scenario>
 
   out.push_back(ctx.scenario(
       "oauth/concurrent-single-refresh",
-      "Concurrent calls that need a refresh share one refresh_token redemption", Severity::must,
-      {"clock"}, {kPassthrough, "RFC 9700 §4.14.2"},
-      {"give the connection's client one-hour access tokens; " + kUser +
-           " consents afresh on oauth-invoke",
-       "move the shared clock past the access token's expiry; hold mock-idp's next refresh "
-       "answer for " +
+      "Concurrent calls that need a refresh share one refresh_token redemption", Severity::must, {},
+      {kPassthrough, "RFC 9700 §4.14.2"},
+      {"give the connection's client one-hour access tokens (" +
+           std::to_string(AgentServiceContext::kShortTokenLifetime.count()) +
+           " s without the clock capability); " + kUser + " consents afresh on oauth-invoke",
+       "move the shared clock past the access token's expiry (without the clock: let its "
+       "lifetime pass and have mock-mcp refuse it); hold mock-idp's next refresh answer for " +
            std::to_string(kRefreshLatencyMs) + " ms",
        "invoke whoami " + std::to_string(kConcurrentCalls) + " times at once",
        "expect every call to succeed and exactly one refresh_token request at mock-idp"},
       [c](ScenarioRecord& r) -> awaitable<void> {
         auto s = oauth_subject(*c, r);
-        if (!s || !co_await one_hour_tokens(*c, r, *s)) co_return;
+        if (!s || !co_await expiring_tokens(*c, r, *s)) co_return;
+        const auto mcp = c->mcp_mark();
         if (!co_await fresh_consent(*c, r, *s)) co_return;
-        r.step("advance the shared clock by " + std::to_string(kPastExpiry.count()) + " s");
-        c->advance_clock(kPastExpiry);
+        if (!co_await let_tokens_expire(*c, r, *s, mcp)) co_return;
         auto held = co_await c->idp_admin(
             http::Method::post, "faults",
             {{"match",

@@ -65,8 +65,14 @@ struct ExecDriver::State {
   std::unique_ptr<PipedProcess> process;
   std::string out_buffer;  // stdout bytes not consumed yet
   std::set<std::string> secrets;
-  std::set<std::string> late_ids;     // invokes that timed out; their answers are dropped
-  std::optional<core::Error> broken;  // once set, every call fails with it
+  std::set<std::string> late_ids;  // invokes that timed out; their answers are dropped
+  // Concurrent invokes (e.g. three at once): one writes at a time and one reads at a time;
+  // the reader parks the answers of the others, which wait for `turn` to be cancelled.
+  std::set<std::string> waiting_ids;             // invokes sent and not yet answered
+  std::map<std::string, nlohmann::json> parked;  // their answers, read by another invoke
+  bool writing = false, reading = false;
+  boost::asio::steady_timer turn;                     // cancelled whenever the above change
+  std::optional<core::Error> broken;                  // once set, every call fails with it
   nlohmann::json evidence = nlohmann::json::array();  // since the last evidence()
   std::deque<std::string> stderr_tail;
   std::size_t stderr_dropped = 0;
@@ -74,7 +80,13 @@ struct ExecDriver::State {
   boost::asio::steady_timer stderr_closed_signal;  // cancelled when stderr closes
 
   explicit State(boost::asio::any_io_executor executor)
-      : stderr_closed_signal(executor, boost::asio::steady_timer::time_point::max()) {}
+      : turn(executor, boost::asio::steady_timer::time_point::max()),
+        stderr_closed_signal(executor, boost::asio::steady_timer::time_point::max()) {}
+
+  void pass_turn() {
+    turn.cancel();
+    turn.expires_at(boost::asio::steady_timer::time_point::max());
+  }
 
   std::string redact(std::string text) const {
     for (const auto& secret : secrets) {
@@ -158,8 +170,15 @@ awaitable<core::Error> command_ended(ExecDriver::State& state) {
   co_return *state.broken;
 }
 
+// Waits until `state.turn` is passed or the deadline; false when the deadline came.
+awaitable<bool> await_turn(ExecDriver::State& state, boost::asio::steady_timer& deadline) {
+  auto woken = co_await (state.turn.async_wait(use_tuple) || deadline.async_wait(use_tuple));
+  co_return woken.index() == 0;
+}
+
 // Sends `request` and reads the answer line, both within the answer timeout. `id` is the
-// invoke's id (answers to other ids fail; answers to timed-out ids are dropped).
+// invoke's id: invokes may run concurrently, and an answer to another waiting invoke is
+// parked for it; answers to timed-out ids are dropped, answers to unknown ids fail.
 awaitable<core::Result<nlohmann::json>> exchange(ExecDriver::State& state,
                                                  const nlohmann::json& request,
                                                  const std::optional<std::string>& id) {
@@ -168,27 +187,58 @@ awaitable<core::Result<nlohmann::json>> exchange(ExecDriver::State& state,
   boost::asio::steady_timer deadline(executor, state.options.answer_timeout);
   const std::string op = request.value("op", "");
   const std::string what = id ? "invoke " + *id : op;
+  bool in_time = true;
 
-  const std::string line = request.dump() + "\n";
-  auto written = co_await (
-      boost::asio::async_write(state.process->in(), boost::asio::buffer(line), use_tuple) ||
-      deadline.async_wait(use_tuple));
-  if (written.index() == 0 && std::get<0>(std::get<0>(written)))
-    co_return co_await command_ended(state);
-  if (written.index() == 1) {  // the command stopped reading; a half-written line is in its way
-    state.broken = core::Error{std::make_error_code(std::errc::timed_out),
-                               "the command did not read " + what + "; it was stopped"};
-    state.note(state.broken->detail);
-    state.process->signal(SIGKILL);
-    co_return *state.broken;
+  while (state.writing && in_time) in_time = co_await await_turn(state, deadline);
+  if (state.broken) co_return *state.broken;
+  if (in_time) {
+    const std::string line = request.dump() + "\n";
+    state.writing = true;
+    auto written = co_await (
+        boost::asio::async_write(state.process->in(), boost::asio::buffer(line), use_tuple) ||
+        deadline.async_wait(use_tuple));
+    state.writing = false;
+    state.pass_turn();
+    if (written.index() == 0 && std::get<0>(std::get<0>(written)))
+      co_return co_await command_ended(state);
+    if (written.index() == 1) {  // the command stopped reading; a half-written line is in its way
+      state.broken = core::Error{std::make_error_code(std::errc::timed_out),
+                                 "the command did not read " + what + "; it was stopped"};
+      state.note(state.broken->detail);
+      state.process->signal(SIGKILL);
+      co_return *state.broken;
+    }
   }
+  if (id) state.waiting_ids.insert(*id);
+  struct NoLongerWaiting {
+    ExecDriver::State& state;
+    const std::optional<std::string>& id;
+    ~NoLongerWaiting() {
+      if (id) state.waiting_ids.erase(*id);
+    }
+  } no_longer_waiting{state, id};
 
-  for (;;) {
+  while (in_time) {
+    if (id) {
+      if (auto it = state.parked.find(*id); it != state.parked.end()) {
+        auto answer = std::move(it->second);
+        state.parked.erase(it);
+        co_return answer;
+      }
+    }
+    if (state.broken) co_return *state.broken;
+    if (state.reading) {
+      in_time = co_await await_turn(state, deadline);
+      continue;
+    }
+    state.reading = true;
     auto read = co_await (boost::asio::async_read_until(
                               state.process->out(),
                               boost::asio::dynamic_buffer(state.out_buffer, ExecDriver::kMaxLine),
                               '\n', use_tuple) ||
                           deadline.async_wait(use_tuple));
+    state.reading = false;
+    state.pass_turn();
     if (read.index() == 1) break;  // timed out
     auto [ec, size] = std::get<0>(read);
     if (ec == boost::asio::error::not_found) {
@@ -209,15 +259,23 @@ awaitable<core::Result<nlohmann::json>> exchange(ExecDriver::State& state,
       if (id) state.late_ids.insert(*id);  // should its real answer follow, it is dropped
       co_return error(core::Errc::parse_error, "the answer to " + what + " is not a JSON object");
     }
-    if (answer.contains("id") && answer["id"].is_string() &&
-        state.late_ids.erase(answer["id"].get<std::string>()) > 0) {
-      state.note("dropped the late answer to invoke " + answer["id"].get<std::string>());
-      continue;
+    const auto answer_id = answer.value("id", nlohmann::json());
+    if (answer_id.is_string()) {
+      const auto other = answer_id.get<std::string>();
+      if (state.late_ids.erase(other) > 0) {
+        state.note("dropped the late answer to invoke " + other);
+        continue;
+      }
+      if (other != id && state.waiting_ids.contains(other)) {
+        state.parked[other] = std::move(answer);
+        state.pass_turn();
+        continue;
+      }
     }
-    if (id && !is_unsupported(answer) && answer.value("id", nlohmann::json()) != *id) {
+    if (id && !is_unsupported(answer) && answer_id != *id) {
       state.late_ids.insert(*id);
-      co_return error(core::Errc::parse_error, "the answer to " + what + " carries id " +
-                                                   answer.value("id", nlohmann::json()).dump());
+      co_return error(core::Errc::parse_error,
+                      "the answer to " + what + " carries id " + answer_id.dump());
     }
     co_return answer;
   }

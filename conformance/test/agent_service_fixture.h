@@ -24,10 +24,11 @@ struct AgentServiceRun {
 
 // Runs the scenarios matching `glob` (all when empty); `customize` adjusts the emulator's
 // options, `tamper` the started environment (e.g. a deliberately wrong ToolAuth installed in
-// the emulator's registry).
+// the emulator's registry), `drive` the foundry driver's options (e.g. without the clock).
 inline AgentServiceRun run_agent_service_profile(
     std::string glob, std::function<void(emulator::EmulatorServerOptions&)> customize = {},
-    std::function<void(Environment&)> tamper = {}) {
+    std::function<void(Environment&)> tamper = {},
+    std::function<void(FoundryDriverOptions&)> drive = {}) {
   return toolauth::testing::run_sync<AgentServiceRun>(
       [&]() -> boost::asio::awaitable<AgentServiceRun> {
         auto executor = co_await boost::asio::this_coro::executor;
@@ -38,7 +39,9 @@ inline AgentServiceRun run_agent_service_profile(
         if (tamper) tamper(**env);
         AgentServiceRun run;
         {
-          FoundryDriver driver(executor, foundry_options(**env));
+          auto options = foundry_options(**env);
+          if (drive) drive(options);
+          FoundryDriver driver(executor, std::move(options));
           AgentServiceProfile profile(env->get(), &driver);
           run.result = co_await run_profile(profile, {.scenarios = glob});
           co_await driver.bye();

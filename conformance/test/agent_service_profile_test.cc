@@ -10,7 +10,7 @@ namespace {
 
 TEST(AgentServiceProfileTest, CatalogueHasTheAgreedIdsWithoutAnEnvironment) {
   AgentServiceProfile profile(nullptr, nullptr);
-  EXPECT_EQ(profile.stamp(), "agent-service@1.0.0");
+  EXPECT_EQ(profile.stamp(), "agent-service@1.1.0");
   std::vector<std::string> ids;
   for (const auto& s : profile.scenarios()) {
     ids.push_back(s.id);

@@ -10,7 +10,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 "$toolauth" certify --profile agent-service --list >"$work/list.out" || fail "--list failed"
 grep -q "^agent-service/key/header-sent " "$work/list.out" || fail "--list lacks key/header-sent"
-grep -q "^agent-service@1.0.0$" "$work/list.out" || fail "--list lacks the profile stamp"
+grep -q "^agent-service@1.1.0$" "$work/list.out" || fail "--list lacks the profile stamp"
 
 "$toolauth" certify --profile agent-service --print-setup >"$work/setup.json" ||
   fail "--print-setup failed"

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <functional>
 
@@ -14,6 +15,7 @@ namespace {
 
 using boost::asio::awaitable;
 using namespace std::chrono_literals;
+using namespace boost::asio::experimental::awaitable_operators;
 
 const std::string kAdapter = std::string(TOOLAUTH_EXEC_TEST_DIR) + "/adapter.sh";
 const std::string kUserToken = "user-token-secret-0123456789";
@@ -369,6 +371,20 @@ TEST(ExecDriverTest, UnansweredInvokeTimesOutAndItsLateAnswerIsDropped) {
   EXPECT_EQ(std::get<ToolResult>(*seen.second).output["on_time"], true);
   EXPECT_NE(seen.evidence.find("dropped the late answer to invoke 1"), std::string::npos)
       << seen.evidence;
+}
+
+TEST(ExecDriverTest, ConcurrentInvokesAnsweredOutOfOrderEachGetTheirOwnAnswer) {
+  using Answers = std::vector<core::Result<DriverAnswer>>;
+  auto answers = with_adapter<Answers>("reverse", [](ExecDriver& d) -> awaitable<Answers> {
+    auto [a, b, c] =
+        co_await (d.invoke(whoami("1")) && d.invoke(whoami("2")) && d.invoke(whoami("3")));
+    co_return Answers{a, b, c};
+  });
+  ASSERT_EQ(answers.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(answers[i].ok()) << answers[i].error().message();
+    EXPECT_EQ(std::get<ToolResult>(*answers[i]).output["answering"], std::to_string(i + 1));
+  }
 }
 
 TEST(ExecDriverTest, UnansweredHelloTimesOutAndStopsTheCommand) {

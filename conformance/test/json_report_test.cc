@@ -94,7 +94,7 @@ TEST(JsonReportTest, AnAgentServiceRunConformsToTheCommittedSchema) {
   const auto run = testing::run_agent_service_profile("agent-service/key/*").result;
   const auto report = json_report(run);
   EXPECT_EQ(violation(*schema, report, "$"), "");
-  EXPECT_EQ(report["suite"], "agent-service@1.0.0");
+  EXPECT_EQ(report["suite"], "agent-service@1.1.0");
   EXPECT_EQ(report["summary"]["passed"], 4);
 }
 

@@ -234,6 +234,8 @@ awaitable<http::Response> Mount::handle(http::Request& request) {
         {"principal", decision.principal.partition()},
         {"oid", decision.principal.oid},
         {"user", decision.principal.preferred_username},
+        // Lets a test refuse one token (e.g. an expired one within the clock leeway).
+        {"jti_hash", decision.principal.jti_hash},
         {"tool", tool}};
     if (auto fault = context_->faults->take(fault_context)) {
       if (fault->latency.count() > 0) {

@@ -11,6 +11,7 @@
 
 #include "jwks_server.h"
 #include "test_support.h"
+#include "toolauth/jose/hash.h"
 
 namespace toolauth::mcp {
 namespace {
@@ -349,6 +350,19 @@ TEST_F(McpServerTest, Injected403IsAnInsufficientScopeChallenge) {
   EXPECT_EQ(refused.status, 403);
   EXPECT_NE(challenge(refused).find("error=\"insufficient_scope\""), std::string::npos)
       << challenge(refused);
+}
+
+TEST_F(McpServerTest, FaultMatchingAJtiHashRefusesThatTokenOnly) {
+  add_mount(bearer_mount());
+  auto stale = bearer(token("jti-stale"));
+  auto fresh = bearer(token("jti-fresh"));
+  ASSERT_EQ(stale.initialize().status, 200);
+  ASSERT_EQ(fresh.initialize().status, 200);
+  add_fault({{"match", {{"endpoint", "mcp"}, {"jti_hash", jose::short_hash("jti-stale")}}},
+             {"action", {{"status", 401}, {"error", "invalid_token"}}}});
+  EXPECT_EQ(stale.call("echo", {{"message", "x"}}).status, 401);
+  EXPECT_EQ(stale.call("echo", {{"message", "x"}}).status, 401);
+  EXPECT_EQ(echoed(fresh.call("echo", {{"message", "ok"}})), "ok");
 }
 
 TEST_F(McpServerTest, InjectedFaultOnAnApiKeyMountChallengesForItsHeader) {

@@ -23,6 +23,8 @@ const baselineFile = path.join(exampleDir, 'baseline.json');
 const kMustPass = [
   'agent-service/oauth/first-use-consent', 'agent-service/oauth/per-user',
   'agent-service/oauth/resend-after-consent', 'agent-service/key/header-sent',
+  // Without the clock capability: short token lifetimes, real time and mock-mcp's 401.
+  'agent-service/oauth/refresh-on-expiry',
 ];
 // Why a scenario may be skipped: a capability the adapter does not declare, or an auth type
 // the SDK has no notion of (the adapter answers "unsupported").

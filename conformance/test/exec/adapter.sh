@@ -13,6 +13,7 @@
 #   malformed  invoke -> a line that is not JSON
 #   wrong-id   invoke -> an answer for another id
 #   late       the first invoke is answered only when the second arrives (after its timeout)
+#   reverse    invokes are held until the third arrives, then answered last first
 #   silent     never answers
 #   crash      invoke -> a line on stderr, then exit 3
 #   refuse     setup -> {"ok":false,...}
@@ -47,6 +48,13 @@ while IFS= read -r line; do
     crash)
       echo "boom: the adapter crashed" >&2
       exit 3
+      ;;
+    reverse)
+      pending="$id $pending"
+      if [ "$(echo $pending | wc -w)" -eq 3 ]; then
+        for held in $pending; do answer '{"id":"'"$held"'","result":{"answering":"'"$held"'"}}'; done
+        pending=
+      fi
       ;;
     late)
       if [ -z "$pending" ]; then

@@ -137,6 +137,27 @@ class AgentServiceContext {
                                                                  nlohmann::json body = nullptr);
   // Moves the shared clock forward (capability "clock"); after_scenario puts it back.
   void advance_clock(std::chrono::seconds step);
+
+  // --- token expiry, with or without the clock ----------------------------------------------
+  // An IUT with the "clock" capability reads the shared clock: a scenario gives tokens an hour
+  // and moves the clock past it. One without it keeps its own time: the scenario gives tokens
+  // kShortTokenLifetime and lets that much real time pass (never more than kMaxRealTimeWait),
+  // and mock-mcp, which accepts a token within its clock leeway, is told to refuse the
+  // expired ones (refuse_tokens).
+  static constexpr std::chrono::seconds kShortTokenLifetime{3};
+  static constexpr std::chrono::seconds kMaxRealTimeWait{10};
+  bool moves_clock() const { return capabilities_.contains("clock"); }
+  // The access-token lifetime a scenario that lets tokens expire sets at mock-idp.
+  std::chrono::seconds expiring_token_lifetime() const;
+  // Advances the shared clock by `clock_step`, or without the clock waits `real_wait` in real
+  // time (a wait above kMaxRealTimeWait aborts the record). False when the record is aborted.
+  boost::asio::awaitable<bool> let_time_pass(ScenarioRecord& record,
+                                             std::chrono::seconds clock_step,
+                                             std::chrono::milliseconds real_wait);
+  // mock-mcp answers 401 invalid_token to every request at `mount` presenting one of these
+  // tokens (jti hashes, as its journal shows them) until the scenario ends.
+  boost::asio::awaitable<bool> refuse_tokens(ScenarioRecord& record, const std::string& mount,
+                                             const std::vector<std::string>& jti_hashes);
   // Runs after the current scenario (last registered first).
   void on_cleanup(std::function<boost::asio::awaitable<void>()> undo);
   // Resets the clock, token lifetimes and faults and runs the cleanups.

@@ -26,7 +26,9 @@
 
 namespace toolauth::conformance {
 
-inline constexpr std::string_view kAgentServiceProfileVersion = "1.0.0";
+// 1.1.0: the expiry scenarios (oauth/refresh-on-expiry, oauth/concurrent-single-refresh,
+// managed-identity/refreshed-before-expiry) no longer need the clock capability.
+inline constexpr std::string_view kAgentServiceProfileVersion = "1.1.0";
 
 class AgentServiceProfile final : public Profile {
  public:

@@ -49,7 +49,8 @@
 // Evidence: [{"source":"stderr","line":...} | {"source":"driver","note":...}], redacted by
 // shape (core::redact_text) and by value (every user token sent and every secret of the setup
 // and reconfigured connections).
-// Threading: one call at a time, from coroutines on the executor given to start().
+// Threading: coroutines on the executor given to start(). Invokes may run concurrently (their
+// answers are matched by id, in any order); other ops run one at a time.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
