@@ -6,6 +6,7 @@ namespace toolauth::idp {
 
 std::string AuthCodeStore::issue(AuthCode code) {
   std::string value = jose::random_token(48);
+  if (witness_) witness_->saw(value);
   codes_[jose::sha256_base64url(value)] = std::move(code);
   return value;
 }

@@ -63,8 +63,10 @@ boost::asio::awaitable<http::Response> register_client(IdentityProvider& idp,
   registration.client_id = core::uuid_v4();
   registration.object_id = core::uuid_v4();
   registration.tenant = (*tenant)->name;
-  if (string_field(*metadata, "token_endpoint_auth_method") != kAuthMethodNone)
+  if (string_field(*metadata, "token_endpoint_auth_method") != kAuthMethodNone) {
     registration.client_secret = jose::random_token(32);
+    idp.secret_witness().saw(registration.client_secret);
+  }
   registration.issued_at = idp.clock().unix_seconds();
   registration.metadata = std::move(*metadata);
   auto response = registration.response();

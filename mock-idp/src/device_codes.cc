@@ -41,6 +41,7 @@ DeviceCodeStore::Issued DeviceCodeStore::issue(DeviceAuthorization authorization
   } while (by_user_code_.contains(user_code));
   authorization.user_code = user_code;
   std::string device_code = jose::random_token(48);
+  if (witness_) witness_->saw(device_code);
   auto hash = jose::sha256_base64url(device_code);
   by_user_code_[user_code] = hash;
   authorizations_[std::move(hash)] = std::move(authorization);

@@ -16,7 +16,13 @@ IdentityProvider::IdentityProvider(Directory directory, KeyRing keys, const core
       tokens_(keys_, clock, options_.base_url),
       consents_(directory_),
       journal_(&journal),
-      faults_(&faults) {}
+      faults_(&faults) {
+  tokens_.witness_with(&secret_witness_);
+  codes_.witness_with(&secret_witness_);
+  refresh_tokens_.witness_with(&secret_witness_);
+  sessions_.witness_with(&secret_witness_);
+  device_codes_.witness_with(&secret_witness_);
+}
 
 std::chrono::seconds IdentityProvider::access_token_lifetime(std::string_view client_id) const {
   auto it = lifetime_overrides_.find(client_id);

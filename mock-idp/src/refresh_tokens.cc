@@ -26,6 +26,7 @@ std::string_view state_name(RefreshToken::State s) {
 
 std::string RefreshTokenStore::issue(RefreshToken record) {
   std::string value = jose::random_token(64);
+  if (witness_) witness_->saw(value);
   if (record.family_id.empty()) record.family_id = jose::random_token(16);
   record.token_hash = jose::short_hash(value);
   tokens_[jose::sha256_base64url(value)] = std::move(record);

@@ -6,6 +6,7 @@ namespace toolauth::idp {
 
 std::string SessionStore::start(Session session) {
   std::string cookie = jose::random_token(32);
+  if (witness_) witness_->saw(cookie);
   if (session.id.empty()) session.id = jose::random_token(16);
   sessions_[jose::sha256_base64url(cookie)] = std::move(session);
   return cookie;

@@ -47,6 +47,7 @@ core::Result<MintedToken> TokenFactory::access_token(const AccessTokenRequest& r
   auto token = access_token_claims(r);
   TOOLAUTH_ASSIGN_OR_RETURN(auto signed_token,
                             keys_->active().sign(token.claims, {.include_x5t = token.v1}));
+  if (witness_) witness_->saw(signed_token);
   return MintedToken{std::move(signed_token), std::move(token.uti), token.expires,
                      std::move(token.claims)};
 }
@@ -71,6 +72,7 @@ boost::asio::awaitable<core::Result<MintedToken>> TokenFactory::access_token_asy
       },
       boost::asio::use_awaitable);
   if (signature.error.code) co_return signature.error;
+  if (witness_) witness_->saw(signature.token);
   co_return MintedToken{std::move(signature.token), std::move(token.uti), token.expires,
                         std::move(token.claims)};
 }
@@ -167,6 +169,7 @@ core::Result<MintedToken> TokenFactory::id_token(const IdTokenRequest& r) const 
   if (r.include_email && !r.user->email.empty()) claims["email"] = r.user->email;
   if (r.auth_time) claims["auth_time"] = seconds_of(*r.auth_time);
   TOOLAUTH_ASSIGN_OR_RETURN(auto token, keys_->active().sign(claims));
+  if (witness_) witness_->saw(token);
   return MintedToken{std::move(token), uti, expires, std::move(claims)};
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "toolauth/core/clock.h"
+#include "toolauth/idp/secret_witness.h"
 
 namespace toolauth::idp {
 
@@ -40,8 +41,12 @@ class AuthCodeStore {
   void clear() { codes_.clear(); }
   std::size_t size() const { return codes_.size(); }
 
+  // Sees each secret issued (secret_witness.h); the witness outlives this.
+  void witness_with(const SecretWitness* witness) { witness_ = witness; }
+
  private:
   std::map<std::string, AuthCode, std::less<>> codes_;  // keyed by SHA-256 of the code
+  const SecretWitness* witness_ = nullptr;
 };
 
 }  // namespace toolauth::idp

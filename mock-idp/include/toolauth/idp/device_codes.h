@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "toolauth/core/clock.h"
+#include "toolauth/idp/secret_witness.h"
 
 namespace toolauth::idp {
 
@@ -63,11 +64,15 @@ class DeviceCodeStore {
   // "abcd-efgh j" -> "ABCDEFGHJ".
   static std::string normalise_user_code(std::string_view user_code);
 
+  // Sees each secret issued (secret_witness.h); the witness outlives this.
+  void witness_with(const SecretWitness* witness) { witness_ = witness; }
+
  private:
   void erase(std::map<std::string, DeviceAuthorization, std::less<>>::iterator it);
 
   std::map<std::string, DeviceAuthorization, std::less<>> authorizations_;  // SHA-256 of code
   std::map<std::string, std::string, std::less<>> by_user_code_;  // user code -> SHA-256 of code
+  const SecretWitness* witness_ = nullptr;
 };
 
 }  // namespace toolauth::idp

@@ -72,6 +72,8 @@ class IdentityProvider {
   // Interactive sign-ins and device authorizations in progress (memory only: short-lived).
   PendingAuthorizationStore& pending_authorizations() { return pending_; }
   DeviceCodeStore& device_codes() { return device_codes_; }
+  // Sees every secret issued (secret_witness.h): set its observer to collect them.
+  SecretWitness& secret_witness() { return secret_witness_; }
   const core::Clock& clock() const { return *clock_; }
   const IdpOptions& options() const { return options_; }
   service::Journal& journal() { return *journal_; }
@@ -126,6 +128,7 @@ class IdentityProvider {
   IdpOptions options_;
   TokenFactory tokens_;
   ConsentStore consents_;
+  SecretWitness secret_witness_;  // the stores and the token factory point at it
   AuthCodeStore codes_;
   RefreshTokenStore refresh_tokens_;
   SessionStore sessions_;

@@ -15,6 +15,7 @@
 
 #include "toolauth/core/clock.h"
 #include "toolauth/idp/directory.h"
+#include "toolauth/idp/secret_witness.h"
 
 namespace toolauth::idp {
 
@@ -50,8 +51,12 @@ class RefreshTokenStore {
   nlohmann::json to_json() const;
   void load_json(const nlohmann::json& document);
 
+  // Sees each secret issued (secret_witness.h); the witness outlives this.
+  void witness_with(const SecretWitness* witness) { witness_ = witness; }
+
  private:
   std::map<std::string, RefreshToken, std::less<>> tokens_;  // keyed by SHA-256 of the token
+  const SecretWitness* witness_ = nullptr;
 };
 
 }  // namespace toolauth::idp

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "toolauth/core/clock.h"
+#include "toolauth/idp/secret_witness.h"
 
 namespace toolauth::idp {
 
@@ -34,8 +35,12 @@ class SessionStore {
   nlohmann::json to_json() const;
   void load_json(const nlohmann::json& document);
 
+  // Sees each secret issued (secret_witness.h); the witness outlives this.
+  void witness_with(const SecretWitness* witness) { witness_ = witness; }
+
  private:
   std::map<std::string, Session, std::less<>> sessions_;  // keyed by SHA-256 of the cookie
+  const SecretWitness* witness_ = nullptr;
 };
 
 }  // namespace toolauth::idp

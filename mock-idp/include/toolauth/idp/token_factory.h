@@ -21,6 +21,7 @@
 #include "toolauth/core/result.h"
 #include "toolauth/idp/directory.h"
 #include "toolauth/idp/key_ring.h"
+#include "toolauth/idp/secret_witness.h"
 
 namespace toolauth::idp {
 
@@ -86,6 +87,9 @@ class TokenFactory {
   static std::string pairwise_subject(std::string_view oid, std::string_view client_id);
   static std::string random_uti();
 
+  // Sees each secret issued (secret_witness.h); the witness outlives this.
+  void witness_with(const SecretWitness* witness) { witness_ = witness; }
+
  private:
   // An access token before its signature.
   struct Unsigned {
@@ -100,6 +104,7 @@ class TokenFactory {
   const core::Clock* clock_;
   std::string base_url_;
   std::shared_ptr<boost::asio::thread_pool> signers_;
+  const SecretWitness* witness_ = nullptr;
 };
 
 }  // namespace toolauth::idp
