@@ -31,6 +31,7 @@ core::Result<std::unique_ptr<Environment>> Environment::start(boost::asio::any_i
   idp_options.port = options.idp_port;
   idp_options.mi_port = options.idp_mi_port;
   idp_options.state_dir = state_dir;
+  idp_options.logger = options.logger;
   if (options.mcp_port != 0)
     idp_options.templates["mcp_url"] =
         "https://" + options.host + ":" + std::to_string(options.mcp_port);
@@ -40,6 +41,7 @@ core::Result<std::unique_ptr<Environment>> Environment::start(boost::asio::any_i
   mcp_options.host = options.host;
   mcp_options.port = options.mcp_port;
   mcp_options.state_dir = state_dir;  // the same tls/ folder: one CA for both
+  mcp_options.logger = options.logger;
   mcp_options.templates["idp_url"] = env->idp_->url();
   auto mcp = mcp::McpServer::start(executor, env->clock_, mcp_options);
   if (!mcp.ok()) {
@@ -73,6 +75,7 @@ core::Result<void> Environment::start_emulator() {
   options.state_dir = state_dir_;  // the same tls/ folder: one CA for all three
   options.templates = {{"idp_url", idp_->url()}, {"mcp_url", mcp_->url()}};
   options.managed_identity_url = idp_->mi_url();
+  options.logger = options_.logger;
   options.defects.insert(reference.defects.begin(), reference.defects.end());
   if (reference.customize) reference.customize(options);
   TOOLAUTH_ASSIGN_OR_RETURN(emulator_,

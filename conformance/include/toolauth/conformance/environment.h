@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "toolauth/core/clock.h"
+#include "toolauth/core/log.h"
 #include "toolauth/core/result.h"
 #include "toolauth/emulator/emulator_server.h"
 #include "toolauth/http/client.h"
@@ -58,6 +59,8 @@ struct EnvironmentOptions {
   std::optional<ReferenceEmulatorOptions> reference_emulator;
   // CAs trusted besides the local CA: those of an IUT serving HTTPS with its own certificate.
   std::vector<std::string> extra_ca_files;
+  // The servers' logs (each under its component); silent by default.
+  core::Logger logger = core::null_logger();
 };
 
 class Environment {
