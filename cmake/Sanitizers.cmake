@@ -6,3 +6,13 @@ if(TOOLAUTH_SANITIZE)
                       -fno-sanitize-recover=all -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined -fno-sanitize=function)
 endif()
+
+# ThreadSanitizer (ci/tsan, outside CI): mock-idp signs tokens on a thread pool and the clock,
+# journals and fault injector are shared across threads. It cannot be combined with ASan.
+if(TOOLAUTH_TSAN)
+  if(TOOLAUTH_SANITIZE)
+    message(FATAL_ERROR "TOOLAUTH_TSAN and TOOLAUTH_SANITIZE cannot be combined")
+  endif()
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+endif()
