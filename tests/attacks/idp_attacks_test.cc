@@ -532,6 +532,19 @@ const IdpCase kCases[] = {
        EXPECT_EQ(body.value("error", ""), "unauthorized_client") << raw;
        EXPECT_EQ(body.value("error_codes", nlohmann::json()), nlohmann::json::array({700016}));
      }},
+    {"FormWithAHundredThousandDistinctParameters",
+     [](IdpAttack& t) {
+       // A repeated parameter is looked for in linear time: comparing every pair of these
+       // (and the 4 MiB a body may hold) held the single-threaded server for minutes.
+       std::string form = "grant_type=client_credentials";
+       for (int i = 0; form.size() < 1024 * 1024; ++i) form += "&p" + std::to_string(i) + "=";
+       auto c = t.raw();
+       c.send(std::string(kTokenHead) + "Content-Length: " + std::to_string(form.size()) +
+              "\r\nConnection: close\r\n\r\n" + form);
+       const auto raw = c.read_until_closed(std::chrono::seconds(10));
+       EXPECT_EQ(status_of(raw), 400) << raw.substr(0, 300);
+       EXPECT_EQ(json_body_of(raw).value("error", ""), "invalid_request") << raw.substr(0, 600);
+     }},
     {"InvalidUtf8InRegistrationJson",
      [](IdpAttack& t) {
        auto reply = t.post_json_text("/" + std::string(kFabrikam) + "/oauth2/v2.0/register",
