@@ -179,6 +179,28 @@ const EmulatorCase kCases[] = {
                            "The Authorization header is repeated.");
      }},
 
+    {"ConnectionOfAnotherProjectByDotSegments",
+     [](EmulatorAttack& t) {
+       http::ClientRequest request{
+           .method = http::Method::get,
+           .url = t.stack.emulator().url() +
+                  "/api/projects/alpha/connections/..%2F..%2Fbeta%2Fconnections%2Foauth-invoke"
+                  "?api-version=v1"};
+       request.headers.set("Authorization", "Bearer " + t.alice_token());
+       expect_api_error(
+           t.stack.send(std::move(request)), 404, "NotFound", "ConnectionNotFound",
+           "Connection '../../beta/connections/oauth-invoke' was not found in project 'alpha'.");
+     }},
+    {"ProjectByDotSegments",
+     [](EmulatorAttack& t) {
+       http::ClientRequest request{
+           .method = http::Method::get,
+           .url = t.stack.emulator().url() + "/api/projects/..%2Fbeta/connections?api-version=v1"};
+       request.headers.set("Authorization", "Bearer " + t.alice_token());
+       expect_api_error(t.stack.send(std::move(request)), 404, "NotFound", "ProjectNotFound",
+                        "Project '../beta' was not found.");
+     }},
+
     // --- the OAuth2 consent callback (the emulator as an OAuth client)
     {"ConsentCallbackWithEmptyState",
      [](EmulatorAttack& t) {

@@ -264,6 +264,43 @@ const IdpCase kCases[] = {
     {"RedirectUriPortDropped",
      [](IdpAttack& t) { expect_redirect_refused(t, "https://localhost/oauth/callback"); }},
 
+    {"ErrorPageEscapesAScriptInTheRedirectUri",
+     [](IdpAttack& t) {
+       const std::string script = "<script>alert(1)</script>";
+       auto page = t.authorize(t.connector_request(
+           {{"redirect_uri", "https://localhost:4780/oauth/callback\"'>" + script}}));
+       EXPECT_EQ(page.status, 400) << page.body;
+       EXPECT_NE(page.body.find("AADSTS50011"), std::string::npos) << page.body;
+       EXPECT_EQ(page.body.find(script), std::string::npos) << page.body;
+     }},
+    {"SignInPageEscapesAScriptInTheLoginHint",
+     [](IdpAttack& t) {
+       const std::string script = "<script>alert(1)</script>";
+       auto page = t.authorize(t.connector_request({{"login_hint", "\"'>" + script}}));
+       EXPECT_EQ(page.status, 200) << page.body;
+       EXPECT_EQ(page.body.find(script), std::string::npos) << page.body;
+     }},
+    {"StateWithCrlfCannotInjectAHeader",
+     [](IdpAttack& t) {
+       auto answer = t.authorize(t.connector_request(
+           {{"prompt", "bogus"}, {"state", "x\r\nSet-Cookie: pwned=1\r\n\r\n<html>"}}));
+       ASSERT_EQ(answer.status, 302) << answer.body;
+       for (auto cookie : answer.headers.get_all("set-cookie"))
+         EXPECT_EQ(cookie.find("pwned"), std::string_view::npos) << cookie;
+       EXPECT_EQ(redirect_params(answer).get_or("state", ""),
+                 "x\r\nSet-Cookie: pwned=1\r\n\r\n<html>");
+     }},
+    {"InstanceDiscoveryForAnotherHost",
+     [](IdpAttack& t) {
+       auto reply = https(
+           t.ca(), {.method = http::Method::get,
+                    .url = t.server.url() +
+                           "/common/discovery/instance?api-version=1.1&authorization_endpoint="
+                           "https%3A%2F%2Fevil.example%2Fcommon%2Foauth2%2Fv2.0%2Fauthorize"});
+       EXPECT_EQ(reply.status, 400) << reply.text;
+       EXPECT_EQ(reply.body.value("error", ""), "invalid_instance") << reply.text;
+     }},
+
     // --- PKCE
     {"PkceDowngradeByOmittingTheMethod",
      [](IdpAttack& t) {

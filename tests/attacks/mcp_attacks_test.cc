@@ -200,6 +200,14 @@ const McpCase kCases[] = {
                               "the token's signature is invalid");
      }},
 
+    {"MountNameWithDotSegments",
+     [](McpAttack& t) {
+       for (const auto* mount : {"open%2F..%2Fbearer", "..%2Fbearer", "open%00bearer"}) {
+         expect_rpc_error(t.initialize(mount, ""), 404, -32000,
+                          "No MCP server is mounted at /mcp/" + std::string(mount));
+       }
+     }},
+
     // --- the body
     {"DeeplyNestedJsonRpc",
      [](McpAttack& t) {
