@@ -211,7 +211,7 @@ core::Result<std::unique_ptr<EmulatorServer>> EmulatorServer::start(
       co_return response;
     };
   }
-  impl->server = std::make_unique<http::Server>(executor, handler, http::ServerLimits{},
+  impl->server = std::make_unique<http::Server>(executor, handler, o.limits,
                                                 o.logger.with_component("emulator"));
   TOOLAUTH_ASSIGN_OR_RETURN(
       auto port, impl->server->listen({o.host, o.port,
@@ -221,7 +221,7 @@ core::Result<std::unique_ptr<EmulatorServer>> EmulatorServer::start(
       o.public_url.empty() ? "https://" + o.host + ":" + std::to_string(port) : o.public_url;
   while (!impl->url.empty() && impl->url.back() == '/') impl->url.pop_back();
   if (o.http_port) {
-    impl->plain_server = std::make_unique<http::Server>(executor, handler, http::ServerLimits{},
+    impl->plain_server = std::make_unique<http::Server>(executor, handler, o.limits,
                                                         o.logger.with_component("emulator"));
     TOOLAUTH_ASSIGN_OR_RETURN(auto plain_port,
                               impl->plain_server->listen({o.host, *o.http_port, std::nullopt}));

@@ -181,10 +181,10 @@ core::Result<std::unique_ptr<IdpServer>> IdpServer::start(boost::asio::any_io_ex
   // Listeners first: with port 0 the public URLs, which issuers and templates use, are known
   // only once bound. Nothing is served before the io_context runs, after routes are in place.
   auto* raw = impl.get();
-  impl->sts = std::make_unique<http::Server>(executor, impl->sts_router.handler(),
-                                             http::ServerLimits{}, o.logger.with_component("idp"));
-  impl->mi = std::make_unique<http::Server>(
-      executor, impl->mi_router.handler(), http::ServerLimits{}, o.logger.with_component("idp-mi"));
+  impl->sts = std::make_unique<http::Server>(executor, impl->sts_router.handler(), o.limits,
+                                             o.logger.with_component("idp"));
+  impl->mi = std::make_unique<http::Server>(executor, impl->mi_router.handler(), o.limits,
+                                            o.logger.with_component("idp-mi"));
   TOOLAUTH_ASSIGN_OR_RETURN(auto port,
                             impl->sts->listen({o.host, o.port,
                                                http::TlsCredentials{impl->tls->cert_chain_pem,

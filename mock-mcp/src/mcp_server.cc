@@ -258,8 +258,8 @@ core::Result<std::unique_ptr<McpServer>> McpServer::start(boost::asio::any_io_ex
       co_return response;
     };
   }
-  impl->server = std::make_unique<http::Server>(executor, handler, http::ServerLimits{},
-                                                o.logger.with_component("mcp"));
+  impl->server =
+      std::make_unique<http::Server>(executor, handler, o.limits, o.logger.with_component("mcp"));
   TOOLAUTH_ASSIGN_OR_RETURN(
       auto port, impl->server->listen({o.host, o.port,
                                        http::TlsCredentials{impl->tls->cert_chain_pem,
@@ -269,8 +269,8 @@ core::Result<std::unique_ptr<McpServer>> McpServer::start(boost::asio::any_io_ex
   while (!impl->url.empty() && impl->url.back() == '/') impl->url.pop_back();
   std::vector<std::uint16_t> ports = {port};
   if (o.http_port) {
-    impl->plain_server = std::make_unique<http::Server>(executor, handler, http::ServerLimits{},
-                                                        o.logger.with_component("mcp"));
+    impl->plain_server =
+        std::make_unique<http::Server>(executor, handler, o.limits, o.logger.with_component("mcp"));
     TOOLAUTH_ASSIGN_OR_RETURN(auto plain_port,
                               impl->plain_server->listen({o.host, *o.http_port, std::nullopt}));
     impl->http_url = "http://" + o.host + ":" + std::to_string(plain_port);

@@ -6,6 +6,7 @@
 #include <boost/url/rfc/pchars.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url.hpp>
+#include <unordered_set>
 
 #include "toolauth/http/error.h"
 
@@ -41,10 +42,12 @@ std::size_t Params::count(std::string_view name) const {
 }
 
 std::optional<std::string> Params::first_repeated() const {
-  for (std::size_t i = 0; i < items_.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      if (items_[i].first == items_[j].first) return items_[i].first;
-    }
+  // Linear: a 4 MiB form holds half a million names, and comparing each with every other
+  // held the server for minutes.
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(items_.size());
+  for (const auto& [name, value] : items_) {
+    if (!seen.insert(name).second) return name;
   }
   return std::nullopt;
 }

@@ -1,6 +1,8 @@
 #include "toolauth/http/server.h"
 
 #include <list>
+#include <string_view>
+#include <tuple>
 
 #include "beast.h"
 #include "toolauth/core/random.h"
@@ -57,6 +59,47 @@ std::string framing_problem(const bhttp::request_parser<bhttp::string_body>& par
     return "request-target must be an absolute path";
   }
   return {};
+}
+
+// Whether a request head folds a field value over several lines (obs-fold). RFC 9112 §5.2
+// lets a server unfold it, as Beast does, but an intermediary that does not reads another
+// header: "Transfer-Encoding:\r\n chunked" is no Transfer-Encoding to it and chunked to us,
+// which is a request smuggled past it. So folding is refused like other ambiguous framing.
+bool has_obs_fold(std::string_view head) {
+  for (auto at = head.find("\r\n"); at != std::string_view::npos; at = head.find("\r\n", at + 2)) {
+    if (at + 2 < head.size() && (head[at + 2] == ' ' || head[at + 2] == '\t')) return true;
+  }
+  return false;
+}
+
+// bhttp::async_read_header that also tells whether the head used obs-fold. The parser takes
+// a head only whole (and, not being eager, stops there), so the bytes one put() consumes are
+// the head exactly as the client sent it.
+template <class Stream>
+net::awaitable<std::tuple<beast::error_code, bool>> read_header(
+    Stream& stream, beast::flat_buffer& buffer, bhttp::request_parser<bhttp::string_body>& parser) {
+  bool folded = false;
+  while (!parser.is_header_done()) {
+    if (buffer.size() > 0) {
+      beast::error_code ec;
+      const auto data = buffer.data();
+      const auto used = parser.put(data, ec);
+      if (ec && ec != bhttp::error::need_more) co_return std::tuple{ec, folded};
+      folded = folded || has_obs_fold({static_cast<const char*>(data.data()), used});
+      buffer.consume(used);
+      if (!ec && used > 0) continue;
+    }
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192), use_tuple);
+    if (ec == net::error::eof) {
+      const bool nothing = buffer.size() == 0 && !parser.got_some();
+      co_return std::tuple{
+          beast::error_code(nothing ? bhttp::error::end_of_stream : bhttp::error::partial_message),
+          folded};
+    }
+    if (ec) co_return std::tuple{ec, folded};
+    buffer.commit(n);
+  }
+  co_return std::tuple{beast::error_code(), folded};
 }
 
 Request to_request(bhttp::request<bhttp::string_body>&& message, const ConnectionInfo& info) {
@@ -292,11 +335,13 @@ net::awaitable<void> Server::Impl::serve_requests(Stream& stream, const Connecti
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
     parser.body_limit(limits.max_body_bytes);
-    if (auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple); ec) {
-      co_await answer_read_error(stream, ec);
+    auto [read_error, folded] = co_await read_header(stream, buffer, parser);
+    if (read_error) {
+      co_await answer_read_error(stream, read_error);
       co_return;
     }
-    if (auto problem = framing_problem(parser); !problem.empty()) {
+    if (auto problem = folded ? "obsolete line folding in the header" : framing_problem(parser);
+        !problem.empty()) {
       ++stats.rejected_bad_request;
       co_await write_error(stream, 400, std::move(problem));
       co_return;

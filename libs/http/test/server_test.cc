@@ -232,6 +232,13 @@ INSTANTIATE_TEST_SUITE_P(
         SmugglingCase{
             "TransferEncodingInHttp10",
             "POST /echo HTTP/1.0\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
+        SmugglingCase{"ObsFoldedTransferEncoding",
+                      "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\n "
+                      "chunked\r\n\r\n0\r\n\r\n"},
+        SmugglingCase{"ObsFoldedContentLength",
+                      "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length:\r\n\t4\r\n\r\nabcd"},
+        SmugglingCase{"ObsFoldInAnotherHeader",
+                      "GET /hello/x HTTP/1.1\r\nHost: a\r\nX-Note: one\r\n two\r\n\r\n"},
         SmugglingCase{"BareLineFeeds", "GET /hello/x HTTP/1.1\nHost: a\n\n"},
         SmugglingCase{"MissingHost", "GET /hello/x HTTP/1.1\r\n\r\n"},
         SmugglingCase{"RepeatedHost", "GET /hello/x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"},

@@ -28,6 +28,7 @@
 #include "toolauth/emulator/mcp_call_error.h"
 #include "toolauth/emulator/tool_auth_registry.h"
 #include "toolauth/emulator/world.h"
+#include "toolauth/http/server.h"
 
 namespace toolauth::emulator {
 
@@ -54,6 +55,8 @@ struct EmulatorServerOptions {
   // CA of the state folder.
   std::string ca_file;
   std::string admin_key;
+  // Header and body sizes, read and idle timeouts of every listener (http/server.h).
+  http::ServerLimits limits;
   // The shape of mcp_call.error: a string, or the structured objects of openai-node >= 7.5.
   McpCallErrorFormat mcp_call_errors = McpCallErrorFormat::string;
   core::Logger logger = core::null_logger();

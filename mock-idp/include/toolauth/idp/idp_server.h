@@ -18,6 +18,7 @@
 #include "toolauth/core/clock.h"
 #include "toolauth/core/log.h"
 #include "toolauth/core/result.h"
+#include "toolauth/http/server.h"
 #include "toolauth/idp/identity_provider.h"
 
 namespace toolauth::idp {
@@ -37,6 +38,8 @@ struct IdpServerOptions {
   // Values of {name} templates in fixtures (emulator_url, mcp_url, ...); idp_url is added.
   std::map<std::string, std::string> templates;
   std::string admin_key;
+  // Header and body sizes, read and idle timeouts of every listener (http/server.h).
+  http::ServerLimits limits;
   core::Logger logger = core::null_logger();
 };
 

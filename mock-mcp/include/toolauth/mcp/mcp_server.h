@@ -17,6 +17,7 @@
 #include "toolauth/core/clock.h"
 #include "toolauth/core/log.h"
 #include "toolauth/core/result.h"
+#include "toolauth/http/server.h"
 #include "toolauth/mcp/defects.h"
 #include "toolauth/mcp/mount.h"
 
@@ -38,6 +39,8 @@ struct McpServerOptions {
   // CA to trust when fetching JWKS (default: the local CA of the state folder).
   std::string jwks_ca_file;
   std::string admin_key;
+  // Header and body sizes, read and idle timeouts of every listener (http/server.h).
+  http::ServerLimits limits;
   core::Logger logger = core::null_logger();
   // Mutants for the conformance suite (defects.h); the caller checks the listeners are loopback.
   McpDefects defects;

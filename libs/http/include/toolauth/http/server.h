@@ -3,8 +3,8 @@
 //
 // Limits are explicit (ServerLimits below): oversized headers get 431, oversized bodies 413,
 // malformed or ambiguous framing (Content-Length with Transfer-Encoding, repeated
-// Content-Length, a transfer coding other than chunked, missing Host) gets 400 and the
-// connection is closed; a client that does not finish its request within the read timeout
+// Content-Length, a transfer coding other than chunked, obs-fold, missing Host) gets 400 and
+// the connection is closed; a client that does not finish its request within the read timeout
 // (slowloris) is cut off; a handler that throws gets 500 and the server carries on.
 // Every response carries `x-request-id`; each request is access-logged without secrets.
 //
