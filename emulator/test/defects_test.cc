@@ -476,6 +476,11 @@ TEST_F(DefectTest, NoSingleFlight) {
     probe.consent_and_continue("alice", stack->user_token("alice"));
     stack->clock().advance(std::chrono::seconds(301));
     const auto token = stack->user_token("alice");
+    // The first refresh is held at mock-idp, so the second call finds the token expired while
+    // it is in flight however slowly the threads start (else a mutant can look single-flight).
+    stack->idp_fault({{"match", {{"endpoint", "token"}, {"grant_type", "refresh_token"}}},
+                      {"action", {{"latency_ms", 1500}}},
+                      {"count", 1}});
     std::thread a([&] { MutantProbe(*stack).run_invoke(token); });
     std::thread b([&] { MutantProbe(*stack).run_invoke(token); });
     a.join();
