@@ -9,6 +9,7 @@
 //   co_await boost::asio::async_read_until(child->out(), ...);
 //   int status = co_await child->wait();   // exit code, or 128 + the killing signal
 //
+// The command gets no other descriptor of this process (everything above stderr is closed).
 // Spawning ignores SIGPIPE in this process (once): a write to a command that exited must be
 // an error (EPIPE), not the end of the suite. The command starts with default signal actions.
 // Lifecycle: the destructor kills (SIGKILL) and reaps a command still running.
@@ -29,7 +30,7 @@
 
 #include "toolauth/core/result.h"
 
-namespace toolauth::conformance {
+namespace toolauth::process {
 
 class PipedProcess {
  public:
@@ -69,4 +70,4 @@ class PipedProcess {
   std::optional<int> status_;
 };
 
-}  // namespace toolauth::conformance
+}  // namespace toolauth::process

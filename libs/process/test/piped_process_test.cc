@@ -1,6 +1,7 @@
-#include "toolauth/conformance/piped_process.h"
+#include "toolauth/process/piped_process.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
@@ -12,7 +13,7 @@
 
 #include "toolauth/testing/run_sync.h"
 
-namespace toolauth::conformance {
+namespace toolauth::process {
 namespace {
 
 using boost::asio::awaitable;
@@ -89,6 +90,19 @@ TEST(PipedProcessTest, WritingToAnExitedCommandIsAnErrorNotSigpipe) {
   EXPECT_EQ(ec, boost::asio::error::broken_pipe);
 }
 
+TEST(PipedProcessTest, DescriptorsOfThisProcessDoNotLeakIntoTheCommand) {
+  // A descriptor without O_CLOEXEC, as Asio's sockets are.
+  const int leaky = ::dup(STDERR_FILENO);
+  ASSERT_GE(leaky, 0);
+  auto listed = toolauth::testing::run_sync<std::string>([]() -> awaitable<std::string> {
+    // ls reads /proc/self/fd through one descriptor of its own (3).
+    auto child = spawn_or_throw(co_await boost::asio::this_coro::executor, {"ls", "/proc/self/fd"});
+    co_return co_await read_all(child->out());
+  });
+  ::close(leaky);
+  EXPECT_EQ(listed, "0\n1\n2\n3\n");
+}
+
 TEST(PipedProcessTest, MissingCommandIsNotFound) {
   auto result = toolauth::testing::run_sync<core::Error>([]() -> awaitable<core::Error> {
     auto child = PipedProcess::spawn(co_await boost::asio::this_coro::executor,
@@ -99,4 +113,4 @@ TEST(PipedProcessTest, MissingCommandIsNotFound) {
 }
 
 }  // namespace
-}  // namespace toolauth::conformance
+}  // namespace toolauth::process

@@ -1,4 +1,4 @@
-#include "toolauth/conformance/piped_process.h"
+#include "toolauth/process/piped_process.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -17,7 +17,7 @@
 
 extern char** environ;
 
-namespace toolauth::conformance {
+namespace toolauth::process {
 
 namespace {
 
@@ -94,6 +94,9 @@ core::Result<std::unique_ptr<PipedProcess>> PipedProcess::spawn(
   posix_spawn_file_actions_adddup2(&actions, pipes[0].read, STDIN_FILENO);
   posix_spawn_file_actions_adddup2(&actions, pipes[1].write, STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, pipes[2].write, STDERR_FILENO);
+  // Descriptors this process opened without O_CLOEXEC (Asio's sockets among them: listeners,
+  // client connections) must not leak into the command.
+  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
   // Every signal unblocked and at its default action (SIGPIPE included), whatever this process
   // did with them.
   posix_spawnattr_t attributes;
@@ -171,4 +174,4 @@ boost::asio::awaitable<int> PipedProcess::wait() {
   co_return *status_;
 }
 
-}  // namespace toolauth::conformance
+}  // namespace toolauth::process
