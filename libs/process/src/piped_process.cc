@@ -74,7 +74,7 @@ bool open_pipe(Pipe& pipe) {
 
 core::Result<std::unique_ptr<PipedProcess>> PipedProcess::spawn(
     boost::asio::any_io_executor executor, const std::vector<std::string>& argv,
-    const std::map<std::string, std::string>& extra_env) {
+    const std::map<std::string, std::string>& env, Environment mode) {
   if (argv.empty())
     return core::Error{core::make_error_code(core::Errc::invalid_argument), "no command to run"};
   static std::once_flag ignore_sigpipe;
@@ -85,7 +85,12 @@ core::Result<std::unique_ptr<PipedProcess>> PipedProcess::spawn(
     if (!open_pipe(pipe)) return system_error("pipe", errno);
 
   auto arguments = argv;
-  auto environment = environment_with(extra_env);
+  std::vector<std::string> environment;
+  if (mode == Environment::inherit) {
+    environment = environment_with(env);
+  } else {
+    for (const auto& [name, value] : env) environment.push_back(name + "=" + value);
+  }
   auto c_arguments = c_strings(arguments);
   auto c_environment = c_strings(environment);
 

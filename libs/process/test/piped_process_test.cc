@@ -63,6 +63,18 @@ TEST(PipedProcessTest, ExtraEnvironmentIsSetOverTheInheritedOne) {
   EXPECT_EQ(out, "set/elsewhere");
 }
 
+TEST(PipedProcessTest, OnlyModeGivesExactlyTheGivenEnvironment) {
+  ::setenv("TOOLAUTH_PIPED_SECRET", "inherited", 1);
+  auto out = toolauth::testing::run_sync<std::string>([]() -> awaitable<std::string> {
+    auto child = PipedProcess::spawn(co_await boost::asio::this_coro::executor, {"env"},
+                                     {{"ONLY", "this"}}, PipedProcess::Environment::only);
+    if (!child.ok()) throw std::runtime_error(child.error().message());
+    co_return co_await read_all((*child)->out());
+  });
+  ::unsetenv("TOOLAUTH_PIPED_SECRET");
+  EXPECT_EQ(out, "ONLY=this\n");
+}
+
 TEST(PipedProcessTest, SignalledCommandReports128PlusTheSignal) {
   auto status = toolauth::testing::run_sync<int>([]() -> awaitable<int> {
     // `cat` waits on its stdin, which stays open: only the signal ends it.
@@ -101,6 +113,20 @@ TEST(PipedProcessTest, DescriptorsOfThisProcessDoNotLeakIntoTheCommand) {
   });
   ::close(leaky);
   EXPECT_EQ(listed, "0\n1\n2\n3\n");
+}
+
+TEST(PipedProcessTest, TryWaitReapsOnlyAnEndedCommand) {
+  auto seen =
+      toolauth::testing::run_sync<std::pair<bool, int>>([]() -> awaitable<std::pair<bool, int>> {
+        auto child = spawn_or_throw(co_await boost::asio::this_coro::executor, {"cat"});
+        const bool running = !child->try_wait().has_value();
+        child->in().close();  // cat ends at the end of its input
+        const int status = co_await child->wait();
+        EXPECT_EQ(child->try_wait(), status);
+        co_return std::pair{running, status};
+      });
+  EXPECT_TRUE(seen.first);
+  EXPECT_EQ(seen.second, 0);
 }
 
 TEST(PipedProcessTest, MissingCommandIsNotFound) {

@@ -36,9 +36,12 @@ class PipedProcess {
  public:
   // Errors: core::Errc::not_found (no such command), core::Errc::invalid_argument (empty
   // argv), core::Errc::io_error (the system's reason).
+  // `inherit`: the command gets this process's environment with `env` set over it; `only`:
+  // exactly `env` (a hosted agent's container must not see the emulator's secrets).
+  enum class Environment { inherit, only };
   static core::Result<std::unique_ptr<PipedProcess>> spawn(
       boost::asio::any_io_executor executor, const std::vector<std::string>& argv,
-      const std::map<std::string, std::string>& extra_env);
+      const std::map<std::string, std::string>& env, Environment mode = Environment::inherit);
 
   ~PipedProcess();
   PipedProcess(const PipedProcess&) = delete;
@@ -56,6 +59,8 @@ class PipedProcess {
   boost::asio::awaitable<int> wait();
   // The status once wait() reaped it.
   std::optional<int> exit_status() const { return status_; }
+  // Reaps the command if it has ended, without waiting: its status, or nullopt while it runs.
+  std::optional<int> try_wait() { return reap_if_ended() ? status_ : std::nullopt; }
 
  private:
   PipedProcess(boost::asio::any_io_executor executor, pid_t pid, int pidfd, int in, int out,
