@@ -45,7 +45,8 @@ struct EmulatorServer::Impl {
   std::unique_ptr<ResponseEngine> engine;
   HostedCallRegistry hosted_calls;
   AgentIdentityToolAuth* agent_identity = nullptr;  // owned by tool_auth
-  std::unique_ptr<HostedAgentHost> hosted;  // before data_plane goes: it stops the containers
+  // Declared after what it uses, so it goes (stopping its containers) before them.
+  std::unique_ptr<HostedAgentHost> hosted;
   std::unique_ptr<DataPlane> data_plane;
   http::Router router;
   std::unique_ptr<http::Server> server;
