@@ -13,8 +13,8 @@
 #include <optional>
 #include <set>
 
-#include "toolauth/conformance/piped_process.h"
 #include "toolauth/core/redact.h"
+#include "toolauth/process/piped_process.h"
 
 namespace toolauth::conformance {
 
@@ -22,6 +22,7 @@ namespace {
 
 using boost::asio::awaitable;
 using boost::asio::use_awaitable;
+using process::PipedProcess;
 using namespace boost::asio::experimental::awaitable_operators;
 constexpr auto use_tuple = boost::asio::as_tuple(use_awaitable);
 

@@ -26,6 +26,14 @@ boost::asio::awaitable<oauth::TokenResult> AgentIdentityToolAuth::fetch(
                                                 scope);
 }
 
+boost::asio::awaitable<oauth::TokenCache::Result> AgentIdentityToolAuth::agent_token(
+    std::string tenant_id, ProjectIdentities identities, std::string scope) {
+  const auto token_url = entra_token_url(idp_url_, tenant_id);
+  co_return co_await cache_->get(
+      {"agent:" + identities.agent_identity_client_id, scope},
+      [this, token_url, identities, scope] { return fetch(token_url, identities, scope); });
+}
+
 boost::asio::awaitable<ToolAuthOutcome> AgentIdentityToolAuth::authorize(
     const ToolCallContext& context) {
   // The user's delegated token where the agent's own identity belongs.
@@ -37,11 +45,8 @@ boost::asio::awaitable<ToolAuthOutcome> AgentIdentityToolAuth::authorize(
                                                       "' has no agent identity in the project '" +
                                                       context.project + "'"};
   }
-  auto key = cache_key(context);
-  const auto token_url = entra_token_url(idp_url_, context.project_tenant_id);
-  auto token = co_await cache_->get(key, [this, token_url, identities, scope = key.audience] {
-    return fetch(token_url, identities, scope);
-  });
+  auto token = co_await agent_token(context.project_tenant_id, identities,
+                                    default_scope(context.connection->audience));
   if (!token.ok()) co_return token_failure("the agent identity token request", token.error());
   co_return bearer_credentials(*token);
 }

@@ -1,8 +1,9 @@
-// Agents and agent versions (prompt agents with MCP tools).
+// Agents and agent versions: prompt agents with MCP tools, and hosted agents (hosted_agent.h).
 
 #include <algorithm>
 
 #include "data_plane_internal.h"
+#include "toolauth/emulator/hosted_agent.h"
 
 namespace toolauth::emulator {
 
@@ -18,6 +19,34 @@ ApiError agent_not_found(std::string_view project, std::string_view name) {
       "invalid_request_error",
       std::nullopt,
       "AgentNotFound"};
+}
+
+// Hosted agents are a preview feature of Foundry: creating one needs the opt-in header
+// `Foundry-Features: HostedAgents=V1Preview` (reference §5); the header is a comma-separated
+// list.
+bool hosted_preview_enabled(const http::Request& request) {
+  for (auto value : request.headers.get_all("foundry-features")) {
+    while (!value.empty()) {
+      auto comma = value.find(',');
+      auto feature = value.substr(0, comma);
+      while (!feature.empty() && feature.front() == ' ') feature.remove_prefix(1);
+      while (!feature.empty() && feature.back() == ' ') feature.remove_suffix(1);
+      if (feature == "HostedAgents=V1Preview") return true;
+      if (comma == std::string_view::npos) break;
+      value.remove_prefix(comma + 1);
+    }
+  }
+  return false;
+}
+
+ApiError preview_required() {
+  return ApiError{400,
+                  "preview_feature_required",
+                  "Hosted agents are a preview feature; send the header "
+                  "'Foundry-Features: HostedAgents=V1Preview' to use them.",
+                  "invalid_request_error",
+                  "Foundry-Features",
+                  "PreviewFeatureRequired"};
 }
 
 nlohmann::json list_of(nlohmann::json data, std::string_view id_key = "id") {
@@ -47,16 +76,21 @@ void DataPlane::mount_agents(http::Router& router) {
     if (!v.metadata.is_object()) root.problem("expected an object", "metadata");
     if (auto definition = root.object("definition")) {
       const auto kind = definition->required<std::string>("kind").value_or("");
-      if (!kind.empty() && kind != "prompt")
-        definition->problem("only prompt agents are supported by the emulator", "kind");
       v.definition = definition->json();
-      const auto project = s.project->name;
-      (void)read_mcp_tools(*definition,
-                           [this, project](std::string_view id) -> std::optional<std::string> {
-                             auto found = state_->connection(project, id);
-                             if (!found.ok() || !*found) return std::nullopt;
-                             return (*found)->name;
-                           });
+      if (kind == "hosted") {
+        if (!hosted_preview_enabled(r)) return preview_required();
+        (void)read_hosted_definition(*definition);
+      } else {
+        if (!kind.empty() && kind != "prompt")
+          definition->problem("the emulator supports prompt and hosted agents", "kind");
+        const auto project = s.project->name;
+        (void)read_mcp_tools(*definition,
+                             [this, project](std::string_view id) -> std::optional<std::string> {
+                               auto found = state_->connection(project, id);
+                               if (!found.ok() || !*found) return std::nullopt;
+                               return (*found)->name;
+                             });
+      }
     }
     root.reject_unknown_keys();
     if (!reader.ok()) return bad_request(reader.result().error().detail, "definition");
@@ -124,6 +158,7 @@ void DataPlane::mount_agents(http::Router& router) {
         auto erased = state_->erase_agent(s.project->name, r.param("name"));
         if (!erased.ok()) co_return storage_failure(erased.error());
         if (!*erased) co_return agent_not_found(s.project->name, r.param("name")).response();
+        if (hosted_ != nullptr) hosted_->agent_deleted(s.project->name, r.param("name"));
         journal_->record(
             "agent",
             {{"action", "delete"}, {"project", s.project->name}, {"agent", r.param("name")}});

@@ -55,6 +55,7 @@ void DataPlane::mount(http::Router& router) {
   mount_agents(router);
   mount_responses(router);
   mount_conversations(router);
+  mount_hosted_endpoints(router);
 }
 
 }  // namespace toolauth::emulator

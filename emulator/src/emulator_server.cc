@@ -8,6 +8,7 @@
 #include "toolauth/emulator/consent_flow.h"
 #include "toolauth/emulator/data_plane.h"
 #include "toolauth/emulator/emulator_state.h"
+#include "toolauth/emulator/hosted_agent_host.h"
 #include "toolauth/emulator/managed_identity_tool_auth.h"
 #include "toolauth/emulator/oauth2_tool_auth.h"
 #include "toolauth/emulator/on_behalf_of_tool_auth.h"
@@ -42,6 +43,10 @@ struct EmulatorServer::Impl {
   ToolAuthRegistry tool_auth;
   std::unique_ptr<CallerAuthenticator> callers;
   std::unique_ptr<ResponseEngine> engine;
+  HostedCallRegistry hosted_calls;
+  AgentIdentityToolAuth* agent_identity = nullptr;  // owned by tool_auth
+  // Declared after what it uses, so it goes (stopping its containers) before them.
+  std::unique_ptr<HostedAgentHost> hosted;
   std::unique_ptr<DataPlane> data_plane;
   http::Router router;
   std::unique_ptr<http::Server> server;
@@ -65,6 +70,7 @@ struct EmulatorServer::Impl {
     TOOLAUTH_RETURN_IF_ERROR(state->seed(world, clock->unix_seconds()));
     if (token_cache) token_cache->clear();
     if (consents) consents->clear();
+    if (hosted) hosted->reset();
     if (vault) {
       TOOLAUTH_ASSIGN_OR_RETURN(auto entries, vault->list());
       for (const auto& entry : entries) TOOLAUTH_RETURN_IF_ERROR(vault->revoke(entry.key));
@@ -90,8 +96,10 @@ struct EmulatorServer::Impl {
         std::make_unique<ManagedIdentityToolAuth>(*managed_identity, *token_cache, defects));
     auto on_behalf_of = std::make_unique<OnBehalfOfToolAuth>(*token_client, *token_cache,
                                                              world.client, idp_url, defects);
-    tool_auth.install(std::make_unique<AgentIdentityToolAuth>(*token_client, *token_cache, idp_url,
-                                                              defects, on_behalf_of.get()));
+    auto agent_identity_auth = std::make_unique<AgentIdentityToolAuth>(
+        *token_client, *token_cache, idp_url, defects, on_behalf_of.get());
+    agent_identity = agent_identity_auth.get();
+    tool_auth.install(std::move(agent_identity_auth));
     tool_auth.install(std::move(on_behalf_of));
 
     TOOLAUTH_ASSIGN_OR_RETURN(auto key, oauth::VaultKey::load_from_environment(state_dir));
@@ -171,6 +179,19 @@ struct EmulatorServer::Impl {
     });
   }
 };
+
+namespace {
+
+// The key of x-agent-user-id, made once and kept in the state so the ids survive restarts.
+core::Result<std::string> hosted_user_key(service::StateStore& store) {
+  TOOLAUTH_ASSIGN_OR_RETURN(auto stored, store.get("hosted", "user_key"));
+  if (stored && stored->is_string()) return stored->get<std::string>();
+  std::string key = core::random_hex(32);
+  TOOLAUTH_RETURN_IF_ERROR(store.put("hosted", "user_key", key));
+  return key;
+}
+
+}  // namespace
 
 EmulatorServer::EmulatorServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 EmulatorServer::~EmulatorServer() = default;
@@ -258,6 +279,13 @@ core::Result<std::unique_ptr<EmulatorServer>> EmulatorServer::start(
                                        clock, o.mcp_call_errors, impl->defects);
   impl->data_plane = std::make_unique<DataPlane>(impl->world, *impl->state, *impl->callers,
                                                  *impl->engine, impl->journal, clock, impl->url);
+  TOOLAUTH_ASSIGN_OR_RETURN(auto user_key, hosted_user_key(*impl->store));
+  o.hosted.ca_file = impl->tls->ca_file.string();
+  impl->hosted = std::make_unique<HostedAgentHost>(
+      executor, impl->world, *impl->client, *impl->agent_identity, impl->hosted_calls,
+      impl->journal, o.logger.with_component("emulator"), impl->url, std::move(user_key), o.hosted);
+  TOOLAUTH_RETURN_IF_ERROR(impl->hosted->start());
+  impl->data_plane->set_hosted(*impl->hosted);
   impl->router.set_pre_routing(service::admin_access_hook(o.admin_key));
   impl->data_plane->mount(impl->router);
   impl->add_admin_routes();
@@ -270,6 +298,8 @@ const std::string& EmulatorServer::http_url() const { return impl_->http_url; }
 const std::filesystem::path& EmulatorServer::ca_file() const { return impl_->tls->ca_file; }
 const EmulatorWorld& EmulatorServer::world() const { return impl_->world; }
 ToolAuthRegistry& EmulatorServer::tool_auth() { return impl_->tool_auth; }
+HostedCallRegistry& EmulatorServer::hosted_calls() { return impl_->hosted_calls; }
+HostedAgentHost& EmulatorServer::hosted() { return *impl_->hosted; }
 
 nlohmann::json EmulatorServer::ready_document() const {
   nlohmann::json projects = nlohmann::json::array();
@@ -323,6 +353,7 @@ nlohmann::json EmulatorServer::ready_document() const {
 
 void EmulatorServer::stop() {
   impl_->ready = false;
+  impl_->hosted->stop();
   impl_->server->stop();
   if (impl_->plain_server) impl_->plain_server->stop();
 }

@@ -2,6 +2,7 @@
 
 #include "data_plane_internal.h"
 #include "toolauth/core/random.h"
+#include "toolauth/emulator/hosted_agent.h"
 #include "toolauth/emulator/scripted_model.h"
 #include "toolauth/http/sse.h"
 
@@ -98,6 +99,11 @@ void DataPlane::mount_responses(http::Router& router) {
                            "AgentVersionNotFound"}
             .response();
       }
+    }
+    if (is_hosted_definition(version->definition)) {
+      if (hosted_ == nullptr)
+        co_return server_error("This emulator runs no hosted agents.").response();
+      co_return co_await hosted_->respond(hosted_call(r, s, *version, body));
     }
     request.agent = *version;
     const auto project = s.project->name;

@@ -97,6 +97,15 @@ nlohmann::json FixtureAgent::definition(const Connection& connection) const {
           {"tools", nlohmann::json::array({tool})}};
 }
 
+ProjectIdentities ProjectConfig::identities_for(std::string_view agent) const {
+  ProjectIdentities out = identities;
+  for (const auto& fixture : agents) {
+    if (fixture.name == agent && !fixture.agent_identity_client_id.empty())
+      out.agent_identity_client_id = fixture.agent_identity_client_id;
+  }
+  return out;
+}
+
 const ProjectConfig* EmulatorWorld::project(std::string_view name) const {
   for (const auto& p : projects) {
     if (p.name == name) return &p;

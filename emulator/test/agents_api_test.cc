@@ -92,11 +92,20 @@ TEST_F(AgentsApiTest, AnotherProjectsConnectionIdIs400) {
   EXPECT_EQ(reply.status, 400) << reply.text;
 }
 
-TEST_F(AgentsApiTest, HostedAgentsAreRefused) {
+TEST_F(AgentsApiTest, OtherAgentKindsAreRefused) {
+  auto reply = call(http::Method::post, "/agents?api-version=v1",
+                    {{"name", "w"}, {"definition", {{"kind", "workflow"}}}});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_NE(reply.text.find("the emulator supports prompt and hosted agents"), std::string::npos);
+}
+
+// Hosted agents themselves: hosted_agent_host_test.cc. Without the preview opt-in they are
+// refused before their definition is even read.
+TEST_F(AgentsApiTest, HostedAgentsNeedThePreviewHeader) {
   auto reply = call(http::Method::post, "/agents?api-version=v1",
                     {{"name", "h"}, {"definition", {{"kind", "hosted"}}}});
   EXPECT_EQ(reply.status, 400);
-  EXPECT_NE(reply.text.find("only prompt agents"), std::string::npos);
+  EXPECT_EQ(reply.error_code(), "preview_feature_required");
 }
 
 TEST_F(AgentsApiTest, MalformedJsonIs400) {

@@ -37,6 +37,11 @@ class AgentIdentityToolAuth final : public ToolAuth {
   boost::asio::awaitable<void> refused(const ToolCallContext& context) override;
 
   static oauth::TokenCacheKey cache_key(const ToolCallContext& context);
+  // The agent identity's own token for `scope` (cached per identity and scope), as authorize()
+  // gets it; hosted agents' containers get theirs through the identity endpoint with it.
+  boost::asio::awaitable<oauth::TokenCache::Result> agent_token(std::string tenant_id,
+                                                                ProjectIdentities identities,
+                                                                std::string scope);
 
  private:
   boost::asio::awaitable<oauth::TokenResult> fetch(std::string token_url,

@@ -6,6 +6,8 @@
 //   /api/projects/{project}/openai/v1/responses[/{id}]                            (no api-version)
 //   /api/projects/{project}/openai/responses[/{id}]                               (api-version)
 //   /api/projects/{project}/openai/v1/conversations[/{id}[/items]]
+//   /api/projects/{project}/agents/{name}[/versions/{v}]/endpoint/protocols/openai/v1/responses
+//                                                                 (hosted agents, no api-version)
 //   PUT|GET|DELETE /subscriptions/{s}/resourceGroups/{rg}/providers/
 //        Microsoft.CognitiveServices/accounts/{a}/projects/{project}/connections/{name}
 //
@@ -22,6 +24,7 @@
 
 #include "toolauth/emulator/caller_authenticator.h"
 #include "toolauth/emulator/emulator_state.h"
+#include "toolauth/emulator/hosted_agent_host.h"
 #include "toolauth/emulator/response_engine.h"
 #include "toolauth/emulator/world.h"
 #include "toolauth/http/router.h"
@@ -38,6 +41,8 @@ class DataPlane {
             const std::string& public_url);
 
   void mount(http::Router& router);
+  // Where Responses requests for hosted agents go (without it they are refused with a 500).
+  void set_hosted(HostedAgentHost& host) { hosted_ = &host; }
 
  private:
   struct Scope {
@@ -58,6 +63,10 @@ class DataPlane {
   void mount_agents(http::Router& router);
   void mount_responses(http::Router& router);
   void mount_conversations(http::Router& router);
+  void mount_hosted_endpoints(http::Router& router);
+  // The hosted host's view of a Responses request (agent_session_id from the body).
+  HostedAgentHost::Call hosted_call(const http::Request& request, const Scope& scope,
+                                    const AgentVersion& agent, const nlohmann::json& body) const;
 
   const EmulatorWorld* world_;
   EmulatorState* state_;
@@ -66,6 +75,7 @@ class DataPlane {
   service::Journal* journal_;
   const core::Clock* clock_;
   const std::string* public_url_;
+  HostedAgentHost* hosted_ = nullptr;
 };
 
 }  // namespace toolauth::emulator

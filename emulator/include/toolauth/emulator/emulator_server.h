@@ -4,7 +4,8 @@
 //   HTTPS on host:port (default localhost:4780, the local CA of the state folder) and plain
 //   HTTP on host:http_port (default 4784) for clients that allow it, both on one io_context
 //   and one router: the data plane (DataPlane), the admin plane under /_admin/ (healthz,
-//   readyz, reset, clock, journal, faults, state export/import).
+//   readyz, reset, clock, journal, faults, state export/import). Hosted agents' containers
+//   run under HostedAgentHost, with their identity endpoint on its own loopback listener.
 //
 // Connections, agents, responses and conversations live in <state_dir>/emulator.db and
 // survive restarts; the fixtures are seeded on first start and on reset. With an empty
@@ -25,6 +26,8 @@
 #include "toolauth/core/log.h"
 #include "toolauth/core/result.h"
 #include "toolauth/emulator/defects.h"
+#include "toolauth/emulator/hosted_agent_host.h"
+#include "toolauth/emulator/hosted_call_registry.h"
 #include "toolauth/emulator/mcp_call_error.h"
 #include "toolauth/emulator/tool_auth_registry.h"
 #include "toolauth/emulator/world.h"
@@ -60,6 +63,9 @@ struct EmulatorServerOptions {
   // The shape of mcp_call.error: a string, or the structured objects of openai-node >= 7.5.
   McpCallErrorFormat mcp_call_errors = McpCallErrorFormat::string;
   core::Logger logger = core::null_logger();
+  // Hosted agents' containers: readiness wait, restarts, stop grace; and the time a container
+  // may take to answer one request.
+  HostedAgentHostOptions hosted;
   // Mutants for the conformance suite (defects.h), by name; an unknown name fails start().
   // The caller checks the listeners are loopback.
   std::set<std::string> defects;
@@ -78,6 +84,10 @@ class EmulatorServer {
   const EmulatorWorld& world() const;
   // Where the token-based auth types plug in (only on the server's thread).
   ToolAuthRegistry& tool_auth();
+  // The hosted-agent calls in flight (call ids), and the host that runs hosted agents (only on
+  // the server's thread).
+  HostedCallRegistry& hosted_calls();
+  HostedAgentHost& hosted();
   // {"emulator": {"url", "http_url"}, "ca_file", "env", "defects", "world": {"projects":
   // [...]}}; only on the server's thread.
   nlohmann::json ready_document() const;

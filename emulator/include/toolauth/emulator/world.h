@@ -75,6 +75,10 @@ struct ProjectConfig {
   ProjectIdentities identities;
   std::vector<Connection> connections;
   std::vector<FixtureAgent> agents;
+
+  // The identities an agent of this name acts as: the project's, with the agent identity the
+  // fixtures bind to the name when there is one. Only the fixtures choose (never a caller).
+  ProjectIdentities identities_for(std::string_view agent) const;
 };
 
 struct EmulatorWorld {

@@ -9,6 +9,7 @@
 //   co_await boost::asio::async_read_until(child->out(), ...);
 //   int status = co_await child->wait();   // exit code, or 128 + the killing signal
 //
+// The command gets no other descriptor of this process (everything above stderr is closed).
 // Spawning ignores SIGPIPE in this process (once): a write to a command that exited must be
 // an error (EPIPE), not the end of the suite. The command starts with default signal actions.
 // Lifecycle: the destructor kills (SIGKILL) and reaps a command still running.
@@ -29,15 +30,18 @@
 
 #include "toolauth/core/result.h"
 
-namespace toolauth::conformance {
+namespace toolauth::process {
 
 class PipedProcess {
  public:
   // Errors: core::Errc::not_found (no such command), core::Errc::invalid_argument (empty
   // argv), core::Errc::io_error (the system's reason).
+  // `inherit`: the command gets this process's environment with `env` set over it; `only`:
+  // exactly `env` (a hosted agent's container must not see the emulator's secrets).
+  enum class Environment { inherit, only };
   static core::Result<std::unique_ptr<PipedProcess>> spawn(
       boost::asio::any_io_executor executor, const std::vector<std::string>& argv,
-      const std::map<std::string, std::string>& extra_env);
+      const std::map<std::string, std::string>& env, Environment mode = Environment::inherit);
 
   ~PipedProcess();
   PipedProcess(const PipedProcess&) = delete;
@@ -55,6 +59,8 @@ class PipedProcess {
   boost::asio::awaitable<int> wait();
   // The status once wait() reaped it.
   std::optional<int> exit_status() const { return status_; }
+  // Reaps the command if it has ended, without waiting: its status, or nullopt while it runs.
+  std::optional<int> try_wait() { return reap_if_ended() ? status_ : std::nullopt; }
 
  private:
   PipedProcess(boost::asio::any_io_executor executor, pid_t pid, int pidfd, int in, int out,
@@ -69,4 +75,4 @@ class PipedProcess {
   std::optional<int> status_;
 };
 
-}  // namespace toolauth::conformance
+}  // namespace toolauth::process

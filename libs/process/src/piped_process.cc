@@ -1,4 +1,4 @@
-#include "toolauth/conformance/piped_process.h"
+#include "toolauth/process/piped_process.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -17,7 +17,7 @@
 
 extern char** environ;
 
-namespace toolauth::conformance {
+namespace toolauth::process {
 
 namespace {
 
@@ -74,7 +74,7 @@ bool open_pipe(Pipe& pipe) {
 
 core::Result<std::unique_ptr<PipedProcess>> PipedProcess::spawn(
     boost::asio::any_io_executor executor, const std::vector<std::string>& argv,
-    const std::map<std::string, std::string>& extra_env) {
+    const std::map<std::string, std::string>& env, Environment mode) {
   if (argv.empty())
     return core::Error{core::make_error_code(core::Errc::invalid_argument), "no command to run"};
   static std::once_flag ignore_sigpipe;
@@ -85,7 +85,12 @@ core::Result<std::unique_ptr<PipedProcess>> PipedProcess::spawn(
     if (!open_pipe(pipe)) return system_error("pipe", errno);
 
   auto arguments = argv;
-  auto environment = environment_with(extra_env);
+  std::vector<std::string> environment;
+  if (mode == Environment::inherit) {
+    environment = environment_with(env);
+  } else {
+    for (const auto& [name, value] : env) environment.push_back(name + "=" + value);
+  }
   auto c_arguments = c_strings(arguments);
   auto c_environment = c_strings(environment);
 
@@ -94,6 +99,9 @@ core::Result<std::unique_ptr<PipedProcess>> PipedProcess::spawn(
   posix_spawn_file_actions_adddup2(&actions, pipes[0].read, STDIN_FILENO);
   posix_spawn_file_actions_adddup2(&actions, pipes[1].write, STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, pipes[2].write, STDERR_FILENO);
+  // Descriptors this process opened without O_CLOEXEC (Asio's sockets among them: listeners,
+  // client connections) must not leak into the command.
+  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
   // Every signal unblocked and at its default action (SIGPIPE included), whatever this process
   // did with them.
   posix_spawnattr_t attributes;
@@ -171,4 +179,4 @@ boost::asio::awaitable<int> PipedProcess::wait() {
   co_return *status_;
 }
 
-}  // namespace toolauth::conformance
+}  // namespace toolauth::process

@@ -1,6 +1,7 @@
-#include "toolauth/conformance/piped_process.h"
+#include "toolauth/process/piped_process.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
@@ -12,7 +13,7 @@
 
 #include "toolauth/testing/run_sync.h"
 
-namespace toolauth::conformance {
+namespace toolauth::process {
 namespace {
 
 using boost::asio::awaitable;
@@ -62,6 +63,18 @@ TEST(PipedProcessTest, ExtraEnvironmentIsSetOverTheInheritedOne) {
   EXPECT_EQ(out, "set/elsewhere");
 }
 
+TEST(PipedProcessTest, OnlyModeGivesExactlyTheGivenEnvironment) {
+  ::setenv("TOOLAUTH_PIPED_SECRET", "inherited", 1);
+  auto out = toolauth::testing::run_sync<std::string>([]() -> awaitable<std::string> {
+    auto child = PipedProcess::spawn(co_await boost::asio::this_coro::executor, {"env"},
+                                     {{"ONLY", "this"}}, PipedProcess::Environment::only);
+    if (!child.ok()) throw std::runtime_error(child.error().message());
+    co_return co_await read_all((*child)->out());
+  });
+  ::unsetenv("TOOLAUTH_PIPED_SECRET");
+  EXPECT_EQ(out, "ONLY=this\n");
+}
+
 TEST(PipedProcessTest, SignalledCommandReports128PlusTheSignal) {
   auto status = toolauth::testing::run_sync<int>([]() -> awaitable<int> {
     // `cat` waits on its stdin, which stays open: only the signal ends it.
@@ -89,6 +102,33 @@ TEST(PipedProcessTest, WritingToAnExitedCommandIsAnErrorNotSigpipe) {
   EXPECT_EQ(ec, boost::asio::error::broken_pipe);
 }
 
+TEST(PipedProcessTest, DescriptorsOfThisProcessDoNotLeakIntoTheCommand) {
+  // A descriptor without O_CLOEXEC, as Asio's sockets are.
+  const int leaky = ::dup(STDERR_FILENO);
+  ASSERT_GE(leaky, 0);
+  auto listed = toolauth::testing::run_sync<std::string>([]() -> awaitable<std::string> {
+    // ls reads /proc/self/fd through one descriptor of its own (3).
+    auto child = spawn_or_throw(co_await boost::asio::this_coro::executor, {"ls", "/proc/self/fd"});
+    co_return co_await read_all(child->out());
+  });
+  ::close(leaky);
+  EXPECT_EQ(listed, "0\n1\n2\n3\n");
+}
+
+TEST(PipedProcessTest, TryWaitReapsOnlyAnEndedCommand) {
+  auto seen =
+      toolauth::testing::run_sync<std::pair<bool, int>>([]() -> awaitable<std::pair<bool, int>> {
+        auto child = spawn_or_throw(co_await boost::asio::this_coro::executor, {"cat"});
+        const bool running = !child->try_wait().has_value();
+        child->in().close();  // cat ends at the end of its input
+        const int status = co_await child->wait();
+        EXPECT_EQ(child->try_wait(), status);
+        co_return std::pair{running, status};
+      });
+  EXPECT_TRUE(seen.first);
+  EXPECT_EQ(seen.second, 0);
+}
+
 TEST(PipedProcessTest, MissingCommandIsNotFound) {
   auto result = toolauth::testing::run_sync<core::Error>([]() -> awaitable<core::Error> {
     auto child = PipedProcess::spawn(co_await boost::asio::this_coro::executor,
@@ -99,4 +139,4 @@ TEST(PipedProcessTest, MissingCommandIsNotFound) {
 }
 
 }  // namespace
-}  // namespace toolauth::conformance
+}  // namespace toolauth::process
