@@ -20,13 +20,6 @@ ApiError agent_not_found(std::string_view project, std::string_view name) {
       "AgentNotFound"};
 }
 
-nlohmann::json list_of(nlohmann::json data, std::string_view id_key = "id") {
-  nlohmann::json out = {{"object", "list"}, {"data", data}, {"has_more", false}};
-  out["first_id"] = data.empty() ? nlohmann::json(nullptr) : data.front()[std::string(id_key)];
-  out["last_id"] = data.empty() ? nlohmann::json(nullptr) : data.back()[std::string(id_key)];
-  return out;
-}
-
 }  // namespace
 
 void DataPlane::mount_agents(http::Router& router) {

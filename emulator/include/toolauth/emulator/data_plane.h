@@ -6,6 +6,8 @@
 //   /api/projects/{project}/openai/v1/responses[/{id}]                            (no api-version)
 //   /api/projects/{project}/openai/responses[/{id}]                               (api-version)
 //   /api/projects/{project}/openai/v1/conversations[/{id}[/items]]
+//   /api/projects/{project}/toolboxes[/{name}[/versions[/{version}]]]             (api-version,
+//                                                       Foundry-Features: Toolboxes=V1Preview)
 //   PUT|GET|DELETE /subscriptions/{s}/resourceGroups/{rg}/providers/
 //        Microsoft.CognitiveServices/accounts/{a}/projects/{project}/connections/{name}
 //
@@ -58,6 +60,7 @@ class DataPlane {
   void mount_agents(http::Router& router);
   void mount_responses(http::Router& router);
   void mount_conversations(http::Router& router);
+  void mount_toolboxes(http::Router& router);
 
   const EmulatorWorld* world_;
   EmulatorState* state_;

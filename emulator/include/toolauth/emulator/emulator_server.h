@@ -4,7 +4,8 @@
 //   HTTPS on host:port (default localhost:4780, the local CA of the state folder) and plain
 //   HTTP on host:http_port (default 4784) for clients that allow it, both on one io_context
 //   and one router: the data plane (DataPlane), the admin plane under /_admin/ (healthz,
-//   readyz, reset, clock, journal, faults, state export/import).
+//   readyz, reset, clock, journal, faults, state export/import) and the toolboxes' MCP
+//   endpoints (ToolboxMcpEndpoint).
 //
 // Connections, agents, responses and conversations live in <state_dir>/emulator.db and
 // survive restarts; the fixtures are seeded on first start and on reset. With an empty
@@ -25,6 +26,7 @@
 #include "toolauth/core/log.h"
 #include "toolauth/core/result.h"
 #include "toolauth/emulator/defects.h"
+#include "toolauth/emulator/hosted_call_registry.h"
 #include "toolauth/emulator/mcp_call_error.h"
 #include "toolauth/emulator/tool_auth_registry.h"
 #include "toolauth/emulator/world.h"
@@ -75,6 +77,8 @@ class EmulatorServer {
   const EmulatorWorld& world() const;
   // Where the token-based auth types plug in (only on the server's thread).
   ToolAuthRegistry& tool_auth();
+  // The hosted-agent calls in flight (only on the server's thread).
+  HostedCallRegistry& hosted_calls();
   // {"emulator": {"url", "http_url"}, "ca_file", "env", "defects", "world": {"projects":
   // [...]}}; only on the server's thread.
   nlohmann::json ready_document() const;

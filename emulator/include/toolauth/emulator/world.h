@@ -75,6 +75,13 @@ struct ProjectConfig {
   ProjectIdentities identities;
   std::vector<Connection> connections;
   std::vector<FixtureAgent> agents;
+
+  // The client id of the agent identity that agent `agent` acts as: the one the fixtures bind
+  // to its name, else the project's (as Foundry's unpublished agents share it); empty when
+  // the project has none.
+  std::string agent_identity_of(std::string_view agent) const;
+  // Whether `client_id` is one of the project's agent identities (its own or an agent's).
+  bool has_agent_identity(std::string_view client_id) const;
 };
 
 struct EmulatorWorld {
