@@ -13,6 +13,12 @@ bool needs_user(AuthType type) {
   return type == AuthType::oauth2 || type == AuthType::user_entra_token;
 }
 
+// Whom the call acts for in journals: {tid, oid}, or null when the agent acts alone.
+nlohmann::json caller_json(const ToolboxCaller& caller) {
+  if (!caller.user) return nullptr;
+  return {{"tid", caller.user->tid}, {"oid", caller.user->oid}};
+}
+
 jsonrpc::RpcError rpc_error(int code, std::string message) {
   return jsonrpc::RpcError{code, std::move(message), std::nullopt};
 }
@@ -48,7 +54,6 @@ std::vector<ToolboxProxy::Source> ToolboxProxy::sources(const ToolboxTarget& tar
 
 void ToolboxProxy::journal(const ToolboxTarget& target, const Source& source,
                            std::string_view method, std::string_view outcome) const {
-  const auto& user = target.caller.user;
   journal_->record("toolbox_call",
                    {{"project", target.project->name},
                     {"toolbox", target.version.name},
@@ -58,8 +63,7 @@ void ToolboxProxy::journal(const ToolboxTarget& target, const Source& source,
                     {"connection", source.connection ? source.connection->name : ""},
                     {"auth_type", source.connection ? to_string(source.connection->auth_type) : ""},
                     {"agent", target.caller.agent},
-                    {"caller", user ? nlohmann::json{{"tid", user->tid}, {"oid", user->oid}}
-                                    : nlohmann::json(nullptr)},
+                    {"caller", caller_json(target.caller)},
                     {"outcome", outcome}});
 }
 
@@ -102,18 +106,17 @@ boost::asio::awaitable<void> ToolboxProxy::open(const ToolboxTarget& target, Sou
 
   http::Headers headers;
   for (const auto& [name, value] : spec.headers) headers.set(name, value);
-  auto record = [this, target_copy = &target, source_ptr = &source,
+  auto record = [this, target_ptr = &target, source_ptr = &source,
                  method = std::string(method)](nlohmann::json fields) {
-    const auto& user = target_copy->caller.user;
-    fields["project"] = target_copy->project->name;
-    fields["toolbox"] = target_copy->version.name;
-    fields["agent"] = target_copy->caller.agent;
+    fields["project"] = target_ptr->project->name;
+    fields["toolbox"] = target_ptr->version.name;
+    fields["method"] = method;
+    fields["agent"] = target_ptr->caller.agent;
     fields["server_label"] = source_ptr->spec.server_label;
     fields["connection"] = source_ptr->connection ? source_ptr->connection->name : "";
     fields["auth_type"] =
         source_ptr->connection ? to_string(source_ptr->connection->auth_type) : "";
-    fields["caller"] =
-        user ? nlohmann::json{{"tid", user->tid}, {"oid", user->oid}} : nlohmann::json(nullptr);
+    fields["caller"] = caller_json(target_ptr->caller);
     journal_->record("tool_auth", std::move(fields));
   };
   source.session = std::make_unique<ToolSession>(*client_, url, std::move(headers), auth,
