@@ -124,6 +124,11 @@ core::Result<ToolboxVersion> parse_toolbox_version(const nlohmann::json& body, s
     const auto type = tool.json().value("type", nlohmann::json(nullptr));
     if (type.is_string() && type != "mcp")
       tool.problem("only \"mcp\" tools are supported by the emulator's toolboxes", "type");
+    // A token written into the toolbox would be readable by anyone who can read the toolbox
+    // (and would act as nobody in particular): credentials belong in a project connection.
+    if (tool.json().contains("authorization"))
+      tool.problem("inline credentials are not accepted: use a project connection",
+                   "authorization");
     const auto label = tool.json().value("server_label", nlohmann::json(nullptr));
     if (label.is_string() &&
         label.get<std::string>().find(kToolboxNameSeparator) != std::string::npos)

@@ -45,6 +45,12 @@ TEST(ToolboxTest, RefusesWhatItCannotProxy) {
       {{{"tools", {mcp("x", "open")}}, {"skills", nlohmann::json::array()}}, "/skills"},
       {{{"tools", {mcp("x", "open")}}, {"metadata", {{"k", 1}}}}, "expected a string"},
       {{{"tools", {mcp("x", "open")}}, {"extra", true}}, "/extra"},
+      {{{"tools",
+         {{{"type", "mcp"},
+           {"server_label", "x"},
+           {"server_url", "https://m"},
+           {"authorization", "a-token"}}}}},
+       "inline credentials are not accepted"},
   };
   for (const auto& c : cases) {
     auto version = parse_toolbox_version(c.body, "tb", known);

@@ -8,8 +8,9 @@
 // at most 64 characters, values of at most 512), "tools": [...]}; the tools are MCP entries as
 // in a prompt agent (agent.h: server_label, server_url, project_connection_id, require_approval,
 // allowed_tools, headers) and nothing else: the emulator's toolboxes proxy MCP only, so other
-// tool types, skills, policies and rai_config are refused. Labels must not contain "___",
-// which separates label and tool in the toolbox's tool names.
+// tool types, skills, policies and rai_config are refused, and so is an inline `authorization`
+// (documented as an anti-pattern: a secret in the toolbox; use a connection). Labels must not
+// contain "___", which separates label and tool in the toolbox's tool names.
 //
 // API objects:
 //   version  {"id": "<name>:<version>", "name", "version", "description", "metadata",
