@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "data_plane_internal.h"
+#include "toolauth/emulator/foundry_features.h"
 #include "toolauth/emulator/hosted_agent.h"
 
 namespace toolauth::emulator {
@@ -21,40 +22,6 @@ ApiError agent_not_found(std::string_view project, std::string_view name) {
       "AgentNotFound"};
 }
 
-// Hosted agents are a preview feature of Foundry: creating one needs the opt-in header
-// `Foundry-Features: HostedAgents=V1Preview` (reference §5); the header is a comma-separated
-// list.
-bool hosted_preview_enabled(const http::Request& request) {
-  for (auto value : request.headers.get_all("foundry-features")) {
-    while (!value.empty()) {
-      auto comma = value.find(',');
-      auto feature = value.substr(0, comma);
-      while (!feature.empty() && feature.front() == ' ') feature.remove_prefix(1);
-      while (!feature.empty() && feature.back() == ' ') feature.remove_suffix(1);
-      if (feature == "HostedAgents=V1Preview") return true;
-      if (comma == std::string_view::npos) break;
-      value.remove_prefix(comma + 1);
-    }
-  }
-  return false;
-}
-
-ApiError preview_required() {
-  return ApiError{400,
-                  "preview_feature_required",
-                  "Hosted agents are a preview feature; send the header "
-                  "'Foundry-Features: HostedAgents=V1Preview' to use them.",
-                  "invalid_request_error",
-                  "Foundry-Features",
-                  "PreviewFeatureRequired"};
-}
-
-nlohmann::json list_of(nlohmann::json data, std::string_view id_key = "id") {
-  nlohmann::json out = {{"object", "list"}, {"data", data}, {"has_more", false}};
-  out["first_id"] = data.empty() ? nlohmann::json(nullptr) : data.front()[std::string(id_key)];
-  out["last_id"] = data.empty() ? nlohmann::json(nullptr) : data.back()[std::string(id_key)];
-  return out;
-}
 
 }  // namespace
 
@@ -78,7 +45,7 @@ void DataPlane::mount_agents(http::Router& router) {
       const auto kind = definition->required<std::string>("kind").value_or("");
       v.definition = definition->json();
       if (kind == "hosted") {
-        if (!hosted_preview_enabled(r)) return preview_required();
+        if (auto refused = require_foundry_feature(r, kHostedAgentsPreview)) return *refused;
         (void)read_hosted_definition(*definition);
       } else {
         if (!kind.empty() && kind != "prompt")

@@ -122,8 +122,22 @@ boost::asio::awaitable<core::Result<Caller, ApiError>> CallerAuthenticator::auth
   caller.name = claim(verified->claims, "name");
   caller.username = claim(verified->claims, "upn");
   if (caller.username.empty()) caller.username = claim(verified->claims, "preferred_username");
+  caller.app_id = claim(verified->claims, "appid");
+  if (caller.app_id.empty()) caller.app_id = claim(verified->claims, "azp");
+  caller.app_only = !verified->claims.contains("scp") && claim(verified->claims, "idtyp") != "user";
   caller.token = std::move(token);
   co_return caller;
+}
+
+http::Response refusal_response(const ApiError& error, const TenantConfig& tenant) {
+  auto response = error.response();
+  if (error.status == 401) {
+    std::string challenge = "Bearer authorization_uri=\"" + tenant.issuers.front() + "\"";
+    if (error.inner_code != "MissingToken")
+      challenge += ", error=\"invalid_token\", error_description=\"" + error.inner_code + "\"";
+    response.headers.set("WWW-Authenticate", challenge);
+  }
+  return response;
 }
 
 }  // namespace toolauth::emulator

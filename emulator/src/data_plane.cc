@@ -34,17 +34,7 @@ boost::asio::awaitable<std::variant<DataPlane::Scope, http::Response>> DataPlane
   }
   scope.tenant = world_->tenant_named(scope.project->tenant);
   auto caller = co_await callers_->authenticate(request, *scope.tenant);
-  if (!caller.ok()) {
-    auto response = caller.error().response();
-    if (caller.error().status == 401) {
-      std::string challenge = "Bearer authorization_uri=\"" + scope.tenant->issuers.front() + "\"";
-      if (caller.error().inner_code != "MissingToken")
-        challenge +=
-            ", error=\"invalid_token\", error_description=\"" + caller.error().inner_code + "\"";
-      response.headers.set("WWW-Authenticate", challenge);
-    }
-    co_return response;
-  }
+  if (!caller.ok()) co_return refusal_response(caller.error(), *scope.tenant);
   scope.caller = std::move(*caller);
   co_return scope;
 }
@@ -56,6 +46,7 @@ void DataPlane::mount(http::Router& router) {
   mount_responses(router);
   mount_conversations(router);
   mount_hosted_endpoints(router);
+  mount_toolboxes(router);
 }
 
 }  // namespace toolauth::emulator

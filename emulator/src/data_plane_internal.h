@@ -30,6 +30,14 @@ inline bool valid_name(std::string_view name) {
   return true;
 }
 
+// An OpenAI-style list: {"object": "list", "data", "has_more": false, "first_id", "last_id"}.
+inline nlohmann::json list_of(nlohmann::json data, std::string_view id_key = "id") {
+  nlohmann::json out = {{"object", "list"}, {"data", data}, {"has_more", false}};
+  out["first_id"] = data.empty() ? nlohmann::json(nullptr) : data.front()[std::string(id_key)];
+  out["last_id"] = data.empty() ? nlohmann::json(nullptr) : data.back()[std::string(id_key)];
+  return out;
+}
+
 inline http::Response storage_failure(const core::Error& e) {
   return server_error("The emulator's state store failed: " + e.message()).response();
 }

@@ -9,11 +9,14 @@
 #include "toolauth/emulator/data_plane.h"
 #include "toolauth/emulator/emulator_state.h"
 #include "toolauth/emulator/hosted_agent_host.h"
+#include "toolauth/emulator/hosted_call_registry.h"
 #include "toolauth/emulator/managed_identity_tool_auth.h"
 #include "toolauth/emulator/oauth2_tool_auth.h"
 #include "toolauth/emulator/on_behalf_of_tool_auth.h"
 #include "toolauth/emulator/response_engine.h"
 #include "toolauth/emulator/static_tool_auth.h"
+#include "toolauth/emulator/toolbox_mcp_endpoint.h"
+#include "toolauth/emulator/toolbox_proxy.h"
 #include "toolauth/http/router.h"
 #include "toolauth/http/server.h"
 #include "toolauth/jose/local_tls.h"
@@ -48,6 +51,8 @@ struct EmulatorServer::Impl {
   // Declared after what it uses, so it goes (stopping its containers) before them.
   std::unique_ptr<HostedAgentHost> hosted;
   std::unique_ptr<DataPlane> data_plane;
+  std::unique_ptr<ToolboxProxy> toolbox_proxy;
+  std::unique_ptr<ToolboxMcpEndpoint> toolbox_mcp;
   http::Router router;
   std::unique_ptr<http::Server> server;
   std::unique_ptr<http::Server> plain_server;
@@ -288,6 +293,12 @@ core::Result<std::unique_ptr<EmulatorServer>> EmulatorServer::start(
   impl->data_plane->set_hosted(*impl->hosted);
   impl->router.set_pre_routing(service::admin_access_hook(o.admin_key));
   impl->data_plane->mount(impl->router);
+  // Toolboxes' MCP endpoints: hosted agents call them with their agent token and call id.
+  impl->toolbox_proxy =
+      std::make_unique<ToolboxProxy>(*impl->state, impl->tool_auth, *impl->client, impl->journal);
+  impl->toolbox_mcp = std::make_unique<ToolboxMcpEndpoint>(
+      impl->world, *impl->state, *impl->callers, impl->hosted_calls, *impl->toolbox_proxy);
+  impl->toolbox_mcp->mount(impl->router);
   impl->add_admin_routes();
   impl->ready = true;
   return std::unique_ptr<EmulatorServer>(new EmulatorServer(std::move(impl)));

@@ -8,6 +8,7 @@ constexpr std::string_view kConnections = "connections";
 constexpr std::string_view kAgents = "agents";
 constexpr std::string_view kResponses = "responses";
 constexpr std::string_view kConversations = "conversations";
+constexpr std::string_view kToolboxes = "toolboxes";
 constexpr std::string_view kMeta = "emulator";
 
 std::string key(std::string_view project, std::string_view name) {
@@ -38,7 +39,7 @@ core::Result<bool> EmulatorState::seeded() const {
 
 core::Result<void> EmulatorState::seed(const EmulatorWorld& world, std::int64_t now) {
   return store_->transaction([&]() -> core::Result<void> {
-    for (auto collection : {kConnections, kAgents, kResponses, kConversations})
+    for (auto collection : {kConnections, kAgents, kResponses, kConversations, kToolboxes})
       TOOLAUTH_RETURN_IF_ERROR(store_->clear(collection));
     for (const auto& project : world.projects) {
       for (const auto& connection : project.connections)
@@ -126,6 +127,34 @@ core::Result<void> EmulatorState::put_agent(std::string_view project, const Agen
 
 core::Result<bool> EmulatorState::erase_agent(std::string_view project, std::string_view name) {
   return store_->erase(kAgents, key(project, name));
+}
+
+core::Result<std::vector<Toolbox>> EmulatorState::toolboxes(std::string_view project) const {
+  TOOLAUTH_ASSIGN_OR_RETURN(auto documents, store_->list(kToolboxes));
+  std::vector<Toolbox> out;
+  const auto prefix = std::string(project) + "/";
+  for (const auto& [k, document] : documents) {
+    if (!k.starts_with(prefix)) continue;
+    TOOLAUTH_ASSIGN_OR_RETURN(auto toolbox, Toolbox::from_state(document));
+    out.push_back(std::move(toolbox));
+  }
+  return out;
+}
+
+core::Result<std::optional<Toolbox>> EmulatorState::toolbox(std::string_view project,
+                                                            std::string_view name) const {
+  TOOLAUTH_ASSIGN_OR_RETURN(auto document, store_->get(kToolboxes, key(project, name)));
+  if (!document) return std::optional<Toolbox>();
+  TOOLAUTH_ASSIGN_OR_RETURN(auto toolbox, Toolbox::from_state(*document));
+  return std::optional<Toolbox>(std::move(toolbox));
+}
+
+core::Result<void> EmulatorState::put_toolbox(std::string_view project, const Toolbox& toolbox) {
+  return store_->put(kToolboxes, key(project, toolbox.name), toolbox.to_state());
+}
+
+core::Result<bool> EmulatorState::erase_toolbox(std::string_view project, std::string_view name) {
+  return store_->erase(kToolboxes, key(project, name));
 }
 
 core::Result<void> EmulatorState::put_response(const StoredResponse& r) {

@@ -7,23 +7,11 @@
 #include "toolauth/emulator/mcp_call_error.h"
 #include "toolauth/emulator/mcp_client.h"
 #include "toolauth/emulator/scripted_model.h"
+#include "toolauth/emulator/tool_session.h"
 
 namespace toolauth::emulator {
 
 namespace {
-
-// The MCP server refused the credentials (401): the ToolAuth may refresh or drop them.
-bool is_refusal(const McpError& error) {
-  return error.kind == McpError::Kind::unauthorized && error.status == 401;
-}
-
-// The streaming client went away (the stream's coroutine was cancelled): unwind to run(),
-// which records the response as cancelled. Checked where an MCP request returns, so an aborted
-// request is never reported as a failed call.
-void unwind_if_cancelled(const boost::asio::cancellation_state& state) {
-  if (state.cancelled() != boost::asio::cancellation_type::none)
-    throw boost::system::system_error(boost::asio::error::operation_aborted);
-}
 
 std::string new_id(std::string_view prefix) {
   return std::string(prefix) + "_" + core::random_hex(24);
@@ -65,8 +53,7 @@ struct ServerSlot {
   bool prepared = false;
   std::optional<McpCallError> error;       // why the server cannot be used
   std::optional<ConsentRequired> consent;  // the user must consent first
-  std::unique_ptr<McpClient> client;
-  http::Headers credentials;  // what the connection's ToolAuth gave (secrets; *-in-output only)
+  std::unique_ptr<ToolSession> session;
   std::vector<std::string> tool_names;  // listed (or carried over), allowed only
   bool listed = false;
 };
@@ -140,10 +127,10 @@ struct ResponseEngine::Run {
     engine.journal_->record(kind, std::move(fields));
   }
 
-  // Connection, credentials and an initialised MCP session for `server`, once. A 401 at
-  // initialize tells the connection's ToolAuth (refused: it drops a cached token, or refreshes)
-  // and the session is tried once more with what authorize() gives then. `approved`: the
-  // user approved this call (mcp_approval_response).
+  // Connection, credentials and an initialised MCP session for `server`, once (ToolSession:
+  // a 401 at initialize lets the connection's ToolAuth refresh or drop its token, and the
+  // session is tried once more). `approved`: the user approved this call
+  // (mcp_approval_response).
   boost::asio::awaitable<void> prepare(ServerSlot& server, bool approved = false) {
     if (server.prepared) co_return;
     server.prepared = true;
@@ -159,46 +146,25 @@ struct ResponseEngine::Run {
       server.connection = std::move(**found);
       url = server.connection->target;  // the connection's endpoint wins over server_url
     }
-    const int attempts = has(Defect::retry_loop_on_401) ? kRetryLoopAttempts : 2;
-    for (int attempt = 0; attempt < attempts; ++attempt) {
-      http::Headers headers;
-      for (const auto& [name, value] : spec.headers) headers.set(name, value);
-      if (has(Defect::leak_key_across_connections)) add_every_key(headers);
-      // Defect approval-skips-consent: an approved call needs no credentials.
-      const bool skip_auth = approved && has(Defect::approval_skips_consent);
-      if (server.connection && !skip_auth) {
-        auto& auth = engine.auth_->for_type(server.connection->auth_type);
-        auto outcome = co_await auth.authorize(call_context(server));
-        if (auto* failure = std::get_if<ToolAuthFailure>(&outcome)) {
-          server.error = McpCallError::without_credentials(failure->message);
-          journal("tool_auth", server, {{"outcome", "failed"}, {"code", failure->code}});
-          if (failure->code == "consent_declined" && has(Defect::declined_500))
-            fatal = core::Error{core::Errc::invalid_argument, "the consent was declined"};
-          co_return;
-        }
-        if (auto* consent = std::get_if<ConsentRequired>(&outcome)) {
-          server.consent = *consent;
-          journal("tool_auth", server, {{"outcome", "consent"}, {"source", "consent"}});
-          co_return;
-        }
-        auto& credentials = std::get<ToolCredentials>(outcome);
-        journal("tool_auth", server, {{"outcome", "credentials"}, {"source", credentials.source}});
-        // Credentials last: an agent's headers never replace a connection's key.
-        for (const auto& [name, value] : credentials.headers.fields()) headers.set(name, value);
-        server.credentials = credentials.headers;
-      }
-      server.client = std::make_unique<McpClient>(*engine.client_, url, std::move(headers));
-      auto ready = co_await server.client->initialize();
-      unwind_if_cancelled(co_await boost::asio::this_coro::cancellation_state);
-      if (ready.ok()) {
-        server.error.reset();
-        co_return;
-      }
-      server.error = McpCallError::from(ready.error());
-      if (!is_refusal(ready.error()) || !server.connection) co_return;
-      journal("tool_auth", server, {{"outcome", "refused"}, {"status", 401}});
-      co_await engine.auth_->for_type(server.connection->auth_type).refused(call_context(server));
-    }
+    http::Headers headers;
+    for (const auto& [name, value] : spec.headers) headers.set(name, value);
+    if (has(Defect::leak_key_across_connections)) add_every_key(headers);
+    // Defect approval-skips-consent: an approved call needs no credentials.
+    const bool skip_auth = approved && has(Defect::approval_skips_consent);
+    ToolAuth* auth = server.connection && !skip_auth
+                         ? &engine.auth_->for_type(server.connection->auth_type)
+                         : nullptr;
+    ToolSessionRetries retries;
+    if (has(Defect::retry_loop_on_401)) retries = {kRetryLoopAttempts, kRetryLoopAttempts};
+    server.session = std::make_unique<ToolSession>(
+        *engine.client_, url, std::move(headers), auth, call_context(server),
+        [this, &server](nlohmann::json fields) { journal("tool_auth", server, std::move(fields)); },
+        retries);
+    co_await server.session->open();
+    server.consent = server.session->consent();
+    server.error = server.session->error();
+    if (server.session->failure_code() == "consent_declined" && has(Defect::declined_500))
+      fatal = core::Error{core::Errc::invalid_argument, "the consent was declined"};
   }
 
   // Defect leak-key-across-connections: the keys of every CustomKeys connection of the
@@ -243,8 +209,7 @@ struct ResponseEngine::Run {
     std::optional<std::string> error;
     if (server.error) error = server.error->text();
     if (!error) {
-      auto tools = co_await server.client->list_tools();
-      unwind_if_cancelled(co_await boost::asio::this_coro::cancellation_state);
+      auto tools = co_await server.session->list_tools();
       if (tools.ok()) {
         for (const auto& tool : *tools) {
           if (!server.spec->allows(tool.name)) continue;
@@ -306,40 +271,19 @@ struct ResponseEngine::Run {
     std::optional<McpCallError> error = server->error;
     std::string output_text;
     if (!error) {
-      auto result = co_await server->client->call_tool(planned.name, planned.arguments);
-      unwind_if_cancelled(co_await boost::asio::this_coro::cancellation_state);
-      // A 401 in mid-session (token revoked or expired early): tell the ToolAuth once, open
-      // a fresh session with what it gives then, and call once more.
-      const int retries = has(Defect::retry_loop_on_401) ? kRetryLoopAttempts : 1;
-      for (int retry = 0; retry < retries && !error && !result.ok() && is_refusal(result.error()) &&
-                          server->connection;
-           ++retry) {
-        journal("tool_auth", *server, {{"outcome", "refused"}, {"status", 401}});
-        co_await engine.auth_->for_type(server->connection->auth_type)
-            .refused(call_context(*server));
-        server->prepared = false;
-        server->client.reset();
-        co_await prepare(*server, !approval_id.empty());
-        if (server->consent) {
-          error = McpCallError::without_credentials(
-              "the user must consent again before this tool can be called");
-        } else if (server->error) {
-          error = server->error;
-        } else {
-          result = co_await server->client->call_tool(planned.name, planned.arguments);
-          unwind_if_cancelled(co_await boost::asio::this_coro::cancellation_state);
-        }
-      }
-      if (error) {
-        // the retry could not open a session; `error` says why
-      } else if (!result.ok()) {
-        error = McpCallError::from(result.error());
+      // A 401 in mid-session (token revoked or expired early): the session tells the ToolAuth
+      // once, opens afresh with what it gives then, and calls once more.
+      auto result = co_await server->session->call_tool(planned.name, planned.arguments);
+      server->consent = server->session->consent();
+      server->error = server->session->error();
+      if (!result.ok()) {
+        error = result.error();
       } else if (result->is_error) {
         error = McpCallError::tool_execution(*result);
       } else {
         output_text = result->text();
         if (echoes_credentials(*server))
-          output_text = with_credentials_echoed(output_text, server->credentials);
+          output_text = with_credentials_echoed(output_text, server->session->credentials());
       }
     }
     auto& item = output()[index];
@@ -405,9 +349,10 @@ struct ResponseEngine::Run {
         journal("mcp_call", *server, {{"tool", item["name"]}, {"status", "incomplete"}});
     }
     for (auto& server : servers) {
-      if (!server.client || !server.client->in_flight()) continue;
-      journal("mcp_cancel", server, {{"request_id", *server.client->in_flight()}});
-      co_await server.client->cancel("the client of the response went away");
+      auto* mcp = server.session ? server.session->mcp() : nullptr;
+      if (mcp == nullptr || !mcp->in_flight()) continue;
+      journal("mcp_cancel", server, {{"request_id", *mcp->in_flight()}});
+      co_await mcp->cancel("the client of the response went away");
     }
     response["status"] = "cancelled";
   }
@@ -528,7 +473,7 @@ boost::asio::awaitable<core::Result<StoredResponse>> ResponseEngine::run(Respons
     co_await run.cancel();
   }
   for (auto& server : run.servers) {
-    if (server.client) co_await server.client->close();
+    if (server.session) co_await server.session->close();
   }
   if (run.fatal) co_return *run.fatal;
 

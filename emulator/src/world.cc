@@ -106,6 +106,23 @@ ProjectIdentities ProjectConfig::identities_for(std::string_view agent) const {
   return out;
 }
 
+std::string ProjectConfig::agent_identity_of(std::string_view agent) const {
+  for (const auto& fixture : agents) {
+    if (fixture.name == agent && !fixture.agent_identity_client_id.empty())
+      return fixture.agent_identity_client_id;
+  }
+  return identities.agent_identity_client_id;
+}
+
+bool ProjectConfig::has_agent_identity(std::string_view client_id) const {
+  if (client_id.empty()) return false;
+  if (identities.agent_identity_client_id == client_id) return true;
+  for (const auto& fixture : agents) {
+    if (fixture.agent_identity_client_id == client_id) return true;
+  }
+  return false;
+}
+
 const ProjectConfig* EmulatorWorld::project(std::string_view name) const {
   for (const auto& p : projects) {
     if (p.name == name) return &p;

@@ -42,7 +42,11 @@ struct Caller {
   std::string tenant;    // the tenant's fixture name
   std::string name;      // display name, when the token has one
   std::string username;  // upn / preferred_username, when present
-  std::string token;     // the raw bearer token: a secret
+  std::string app_id;    // the client the token was issued to: appid (v1) or azp (v2)
+  // An app-only token (client credentials: no `scp`, `idtyp` not "user"), as an agent's own
+  // identity has; a user's token is delegated.
+  bool app_only = false;
+  std::string token;  // the raw bearer token: a secret
 };
 
 class CallerAuthenticator {
@@ -67,5 +71,9 @@ class CallerAuthenticator {
   EmulatorDefects defects_;
   std::map<std::string, Issuer, std::less<>> issuers_;  // by tenant id
 };
+
+// The answer to a refused caller: the error, with a WWW-Authenticate challenge naming the
+// project tenant's authority on 401 (and the reason, unless the token was just missing).
+http::Response refusal_response(const ApiError& error, const TenantConfig& tenant);
 
 }  // namespace toolauth::emulator

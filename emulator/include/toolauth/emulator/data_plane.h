@@ -8,6 +8,8 @@
 //   /api/projects/{project}/openai/v1/conversations[/{id}[/items]]
 //   /api/projects/{project}/agents/{name}[/versions/{v}]/endpoint/protocols/openai/v1/responses
 //                                                                 (hosted agents, no api-version)
+//   /api/projects/{project}/toolboxes[/{name}[/versions[/{version}]]]             (api-version,
+//                                                       Foundry-Features: Toolboxes=V1Preview)
 //   PUT|GET|DELETE /subscriptions/{s}/resourceGroups/{rg}/providers/
 //        Microsoft.CognitiveServices/accounts/{a}/projects/{project}/connections/{name}
 //
@@ -67,6 +69,7 @@ class DataPlane {
   // The hosted host's view of a Responses request (agent_session_id from the body).
   HostedAgentHost::Call hosted_call(const http::Request& request, const Scope& scope,
                                     const AgentVersion& agent, const nlohmann::json& body) const;
+  void mount_toolboxes(http::Router& router);
 
   const EmulatorWorld* world_;
   EmulatorState* state_;

@@ -4,8 +4,9 @@
 //   HTTPS on host:port (default localhost:4780, the local CA of the state folder) and plain
 //   HTTP on host:http_port (default 4784) for clients that allow it, both on one io_context
 //   and one router: the data plane (DataPlane), the admin plane under /_admin/ (healthz,
-//   readyz, reset, clock, journal, faults, state export/import). Hosted agents' containers
-//   run under HostedAgentHost, with their identity endpoint on its own loopback listener.
+//   readyz, reset, clock, journal, faults, state export/import) and the toolboxes' MCP
+//   endpoints (ToolboxMcpEndpoint). Hosted agents' containers run under HostedAgentHost, with
+//   their identity endpoint on its own loopback listener.
 //
 // Connections, agents, responses and conversations live in <state_dir>/emulator.db and
 // survive restarts; the fixtures are seeded on first start and on reset. With an empty

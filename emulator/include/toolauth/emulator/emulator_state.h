@@ -5,6 +5,7 @@
 //   agents         "<project>/<name>"   Agent::to_state()
 //   responses      "<id>"               StoredResponse
 //   conversations  "<id>"               StoredConversation
+//   toolboxes      "<project>/<name>"   Toolbox::to_state()
 //   emulator       "seeded"             set once the fixtures went in
 // Every write is committed before it returns, so a restart loses nothing.
 //
@@ -20,6 +21,7 @@
 #include "toolauth/core/result.h"
 #include "toolauth/emulator/agent.h"
 #include "toolauth/emulator/connection.h"
+#include "toolauth/emulator/toolbox.h"
 #include "toolauth/emulator/world.h"
 #include "toolauth/service/state_store.h"
 
@@ -60,7 +62,8 @@ class EmulatorState {
 
   // Whether the fixtures were ever seeded into this store.
   core::Result<bool> seeded() const;
-  // Back to the fixtures: every connection, agent, response and conversation is replaced.
+  // Back to the fixtures: every connection, agent, response, conversation and toolbox is
+  // replaced.
   core::Result<void> seed(const EmulatorWorld& world, std::int64_t now);
 
   core::Result<std::vector<Connection>> connections(std::string_view project) const;
@@ -74,6 +77,12 @@ class EmulatorState {
   core::Result<std::optional<Agent>> agent(std::string_view project, std::string_view name) const;
   core::Result<void> put_agent(std::string_view project, const Agent& agent);
   core::Result<bool> erase_agent(std::string_view project, std::string_view name);
+
+  core::Result<std::vector<Toolbox>> toolboxes(std::string_view project) const;
+  core::Result<std::optional<Toolbox>> toolbox(std::string_view project,
+                                               std::string_view name) const;
+  core::Result<void> put_toolbox(std::string_view project, const Toolbox& toolbox);
+  core::Result<bool> erase_toolbox(std::string_view project, std::string_view name);
 
   core::Result<void> put_response(const StoredResponse& response);
   core::Result<std::optional<StoredResponse>> response(std::string_view id) const;

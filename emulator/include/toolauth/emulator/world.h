@@ -79,6 +79,12 @@ struct ProjectConfig {
   // The identities an agent of this name acts as: the project's, with the agent identity the
   // fixtures bind to the name when there is one. Only the fixtures choose (never a caller).
   ProjectIdentities identities_for(std::string_view agent) const;
+  // The client id of the agent identity that agent `agent` acts as: the one the fixtures bind
+  // to its name, else the project's (as Foundry's unpublished agents share it); empty when
+  // the project has none.
+  std::string agent_identity_of(std::string_view agent) const;
+  // Whether `client_id` is one of the project's agent identities (its own or an agent's).
+  bool has_agent_identity(std::string_view client_id) const;
 };
 
 struct EmulatorWorld {
