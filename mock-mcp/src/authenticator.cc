@@ -197,10 +197,12 @@ AuthDecision Authenticator::check_api_key(const http::Request& request) const {
         match = &key;
     }
     if (match != nullptr) {
+      Principal principal;
+      principal.kind = AuthKind::api_key;
+      principal.key_id = match->id;
       AuthDecision d;
       d.allowed = true;
-      d.principal.kind = AuthKind::api_key;
-      d.principal.key_id = match->id;
+      d.principal = std::make_shared<const Principal>(std::move(principal));
       d.reason = "api_key";
       return d;
     }
@@ -278,17 +280,19 @@ boost::asio::awaitable<AuthDecision> Authenticator::check_bearer(const http::Req
       claims.contains("exp") && claims["exp"].is_number() ? claims["exp"].get<std::int64_t>() : 0;
   const auto nbf =
       claims.contains("nbf") && claims["nbf"].is_number() ? claims["nbf"].get<std::int64_t>() : 0;
-  if (exp != 0) cache_[token_hash] = CachedToken{principal, exp, nbf, verified->kid, jti};
-  co_return authorize(std::move(principal), jti);
+  auto shared = std::make_shared<const Principal>(std::move(principal));
+  if (exp != 0) cache_[token_hash] = CachedToken{shared, exp, nbf, verified->kid, jti};
+  co_return authorize(std::move(shared), jti);
 }
 
-AuthDecision Authenticator::authorize(Principal principal, const std::string& jti) const {
+AuthDecision Authenticator::authorize(std::shared_ptr<const Principal> principal,
+                                      const std::string& jti) const {
   if (!jti.empty() && revoked_->revoked(jti))
     return invalid_token("the token has been revoked", "revoked");
   const auto& bearer = policy_.bearer;
-  const bool app_only = principal.scp.empty() && principal.idtyp != "user";
-  if (app_only ? !contains_all(principal.roles, bearer.required_roles)
-               : !contains_all(principal.scp, bearer.required_scopes)) {
+  const bool app_only = principal->scp.empty() && principal->idtyp != "user";
+  if (app_only ? !contains_all(principal->roles, bearer.required_roles)
+               : !contains_all(principal->scp, bearer.required_scopes)) {
     auto d =
         refuse(403, "insufficient_scope",
                app_only ? "the token lacks a required role" : "the token lacks a required scope",

@@ -50,4 +50,9 @@ nlohmann::json Principal::to_json() const {
   return out;
 }
 
+std::shared_ptr<const Principal> anonymous_principal() {
+  static const auto anonymous = std::make_shared<const Principal>();
+  return anonymous;
+}
+
 }  // namespace toolauth::mcp

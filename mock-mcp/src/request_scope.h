@@ -11,7 +11,8 @@ namespace toolauth::mcp {
 
 struct Mount::RequestScope {
   std::shared_ptr<Session> session;
-  const Principal* principal = nullptr;
+  // Shared: an SSE answer's dispatch runs on after Mount::handle has returned.
+  std::shared_ptr<const Principal> principal;
   // Sends a message on the request's SSE stream; null when the answer is plain JSON.
   std::function<void(nlohmann::json)> emit;
 };

@@ -179,28 +179,18 @@ void Mount::purge_idle_sessions() {
 }
 
 void Mount::journal(const http::Request& request, const AuthDecision& auth, int status,
-                    const nlohmann::json& extra) {
-  // Headers as sent, minus the session id (a capability: the journal keeps a hash of it);
-  // credentials are redacted by the journal itself.
-  nlohmann::json headers = nlohmann::json::object();
-  for (const auto& [name, value] : request.headers.fields()) {
-    if (!http::iequals(name, kSessionHeader)) headers[name] = value;
-  }
-  // Built member by member and moved in: an initializer list would copy every member (the
-  // headers object included) once more, on every request.
-  nlohmann::json fields = nlohmann::json::object();
-  fields["mount"] = config_.name;
-  fields["http_method"] = request.method_name;
-  fields["status"] = status;
-  fields["auth"] = to_string(config_.auth.kind);
-  fields["outcome"] = auth.allowed ? "allowed" : "denied";
-  fields["reason"] = auth.reason;
-  fields["principal"] = auth.principal.to_json();
-  fields["headers"] = std::move(headers);
+                    std::unique_ptr<RequestRecord> record) {
+  record->mount = config_.name;
+  record->http_method = request.method_name;
+  record->status = status;
+  record->auth = config_.auth.kind;
+  record->allowed = auth.allowed;
+  record->reason = auth.reason;
+  record->principal = auth.principal;
+  record->headers = RequestRecord::kept_headers(request.headers, kSessionHeader);
   if (auto session = request.headers.get(kSessionHeader))
-    fields["session"] = jose::short_hash(*session);
-  for (const auto& [key, value] : extra.items()) fields[key] = value;
-  context_->journal->record("mcp", std::move(fields));
+    record->session = jose::short_hash(*session);
+  context_->journal->record_deferred("mcp", std::move(record));
 }
 
 awaitable<http::Response> Mount::handle(http::Request& request) {
@@ -208,34 +198,34 @@ awaitable<http::Response> Mount::handle(http::Request& request) {
   AuthDecision decision;
   if (auto refused = check_host_and_origin(request)) {
     decision.reason = "host_or_origin";
-    journal(request, decision, refused->status, nlohmann::json::object());
+    journal(request, decision, refused->status, std::make_unique<RequestRecord>());
     co_return std::move(*refused);
   }
   decision = co_await authenticator_.authenticate(request);
   if (!decision.allowed) {
     auto response = challenge(decision);
-    journal(request, decision, response.status, nlohmann::json::object());
+    journal(request, decision, response.status, std::make_unique<RequestRecord>());
     co_return response;
   }
 
-  nlohmann::json extra = nlohmann::json::object();
+  auto record = std::make_unique<RequestRecord>();
   if (!context_->faults->idle()) {
     std::string tool;
     if (request.method == http::Method::post) {
       auto peek = jsonrpc::parse_message(request.body, {.allow_batch = true});
-      extra["rpc"] = rpc_methods(peek, &tool);
+      record->rpc = rpc_methods(peek, &tool);
       // A faulted request's journal entry names its tool too, as a served one does.
-      if (!tool.empty()) extra["tool"] = tool;
+      record->tool = tool;
     }
     std::map<std::string, std::string> fault_context = {
         {"endpoint", "mcp"},
         {"mount", config_.name},
         {"http_method", request.method_name},
-        {"principal", decision.principal.partition()},
-        {"oid", decision.principal.oid},
-        {"user", decision.principal.preferred_username},
+        {"principal", decision.principal->partition()},
+        {"oid", decision.principal->oid},
+        {"user", decision.principal->preferred_username},
         // Lets a test refuse one token (e.g. an expired one within the clock leeway).
-        {"jti_hash", decision.principal.jti_hash},
+        {"jti_hash", decision.principal->jti_hash},
         {"tool", tool}};
     if (auto fault = context_->faults->take(fault_context)) {
       if (fault->latency.count() > 0) {
@@ -263,8 +253,8 @@ awaitable<http::Response> Mount::handle(http::Request& request) {
           response->headers.set("Retry-After", std::to_string(*fault->retry_after_seconds));
       }
       if (response) {
-        extra["fault"] = true;
-        journal(request, decision, response->status, extra);
+        record->fault = true;
+        journal(request, decision, response->status, std::move(record));
         co_return std::move(*response);
       }
     }
@@ -273,24 +263,25 @@ awaitable<http::Response> Mount::handle(http::Request& request) {
   http::Response response;
   switch (request.method) {
     case http::Method::post:
-      response = co_await handle_post(request, decision.principal, extra);
+      response = co_await handle_post(request, decision.principal, *record);
       break;
     case http::Method::get:
-      response = co_await handle_get(request, decision.principal);
+      response = co_await handle_get(request, *decision.principal);
       break;
     case http::Method::delete_:
-      response = handle_delete(request, decision.principal);
+      response = handle_delete(request, *decision.principal);
       break;
     default:
       response = rpc_error_response(405, kServerError, "Method not allowed");
       response.headers.set("Allow", "GET, POST, DELETE");
   }
-  journal(request, decision, response.status, extra);
+  journal(request, decision, response.status, std::move(record));
   co_return response;
 }
 
-awaitable<http::Response> Mount::handle_post(http::Request& request, const Principal& principal,
-                                             nlohmann::json& journal_fields) {
+awaitable<http::Response> Mount::handle_post(http::Request& request,
+                                             std::shared_ptr<const Principal> principal,
+                                             RequestRecord& record) {
   if (!accepts(request, "application/json") || !accepts(request, "text/event-stream")) {
     co_return rpc_error_response(
         406, kServerError,
@@ -305,8 +296,8 @@ awaitable<http::Response> Mount::handle_post(http::Request& request, const Princ
   options.params_must_be_object = true;
   auto parsed = jsonrpc::parse_message(request.body, options);
   std::string tool;
-  journal_fields["rpc"] = rpc_methods(parsed, &tool);
-  if (!tool.empty()) journal_fields["tool"] = tool;
+  record.rpc = rpc_methods(parsed, &tool);
+  if (!tool.empty()) record.tool = tool;
   if (!parsed.batch && parsed.messages.size() == 1) {
     if (const auto* invalid = std::get_if<jsonrpc::Invalid>(&parsed.messages.front())) {
       co_return http::Response::json(400, jsonrpc::to_json(jsonrpc::error_response(*invalid)));
@@ -335,10 +326,10 @@ awaitable<http::Response> Mount::handle_post(http::Request& request, const Princ
     }
     const std::string id = core::random_hex(16);
     session = std::make_shared<Session>(executor_, id, negotiate_version(requested),
-                                        principal.partition(), context_->clock->now());
+                                        principal->partition(), context_->clock->now());
     sessions_[id] = session;
   } else {
-    auto found = find_session(request, principal);
+    auto found = find_session(request, *principal);
     if (auto* error = std::get_if<http::Response>(&found)) co_return std::move(*error);
     session = std::get<std::shared_ptr<Session>>(found);
     if (auto bad = check_protocol_header(request, session.get())) co_return std::move(*bad);
@@ -352,7 +343,7 @@ awaitable<http::Response> Mount::handle_post(http::Request& request, const Princ
 
   auto scope = std::make_shared<RequestScope>();
   scope->session = session;
-  scope->principal = &principal;
+  scope->principal = std::move(principal);
   if (!has_requests(parsed)) {
     co_await dispatcher_.dispatch(std::move(parsed),
                                   [scope](jsonrpc::CallContext& c) { c.user = scope.get(); });

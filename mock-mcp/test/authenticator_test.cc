@@ -89,12 +89,12 @@ class AuthenticatorTest : public ::testing::Test {
 TEST_F(AuthenticatorTest, ValidUserTokenYieldsItsPrincipal) {
   auto d = with_token(forge_.valid(user_claims()));
   ASSERT_TRUE(d.allowed) << d.reason;
-  EXPECT_EQ(d.principal.oid, "alice-oid");
-  EXPECT_EQ(d.principal.tid, kTenant);
-  EXPECT_EQ(d.principal.preferred_username, "alice@contoso");
-  EXPECT_EQ(d.principal.partition(), std::string("token:") + kTenant + ":alice-oid");
-  EXPECT_FALSE(d.principal.jti_hash.empty());
-  EXPECT_EQ(d.principal.to_json().dump().find("uti-1"),
+  EXPECT_EQ(d.principal->oid, "alice-oid");
+  EXPECT_EQ(d.principal->tid, kTenant);
+  EXPECT_EQ(d.principal->preferred_username, "alice@contoso");
+  EXPECT_EQ(d.principal->partition(), std::string("token:") + kTenant + ":alice-oid");
+  EXPECT_FALSE(d.principal->jti_hash.empty());
+  EXPECT_EQ(d.principal->to_json().dump().find("uti-1"),
             std::string::npos);  // only a hash of the id
 }
 
@@ -238,8 +238,8 @@ TEST_F(AuthenticatorTest, ApiKeyMustMatchExactly) {
                  "wrong_key");
   auto ok = with_header("x-functions-key", "key-secondary-0123456789");
   ASSERT_TRUE(ok.allowed);
-  EXPECT_EQ(ok.principal.key_id, "secondary");
-  EXPECT_EQ(ok.principal.to_json().dump().find("key-secondary"), std::string::npos);
+  EXPECT_EQ(ok.principal->key_id, "secondary");
+  EXPECT_EQ(ok.principal->to_json().dump().find("key-secondary"), std::string::npos);
 }
 
 // Mutants (defects.h): each defect lets through exactly the attack it is named after.

@@ -261,6 +261,93 @@ TEST_F(McpServerTest, JournalIsQueryableByMountToolAndOutcomeAndHoldsNoSecret) {
   EXPECT_EQ(all.find(keyed_client.session_id), std::string::npos);
 }
 
+// The journal's wire form, member for member, for a served call, a refused one and a faulted
+// one: the conformance suite reads this evidence, so how entries are kept must not change it.
+// Header quirks included: a repeated name keeps its last value, a credential under a harmless
+// name is redacted by shape, and bytes that are not UTF-8 become U+FFFD.
+TEST_F(McpServerTest, JournalEntriesHoldEveryFieldInTheirWireForm) {
+  add_mount(bearer_mount());
+  const auto bearer_token = token("jti-wire");
+  auto c = bearer(bearer_token);
+  ASSERT_EQ(c.initialize().status, 200);
+  c.extra_headers.add("X-Trace", "Bearer abc.def");
+  c.extra_headers.add("X-Dup", "first");
+  c.extra_headers.add("X-Dup", "second");
+  c.extra_headers.add("X-Bytes", "caf\xe9");
+  ASSERT_EQ(echoed(c.call("echo", {{"message", "wire"}})), "wire");
+  add_fault({{"match", {{"endpoint", "mcp"}, {"mount", "tokens"}}},
+             {"action", {{"status", 429}, {"retry_after", 3}}},
+             {"count", 1}});
+  EXPECT_EQ(c.call("whoami").status, 429);
+  auto stranger = client("tokens");
+  stranger.extra_headers.add("Authorization", "Bearer not-a-jwt");
+  EXPECT_EQ(stranger.initialize().status, 401);
+
+  auto all = journal("kind=mcp");  // initialize, initialized, then the three above
+  ASSERT_EQ(all.size(), 5u) << all.dump();
+  nlohmann::json entries = {all[2], all[3], all[4]};
+  const auto host = server_.server().url().substr(std::string("https://").size());
+  for (auto& entry : entries) {
+    EXPECT_EQ(entry["headers"].value("Host", ""), host);
+    entry.erase("at");
+    entry.erase("seq");
+    entry["headers"].erase("Host");
+  }
+  const std::string session = jose::short_hash(c.session_id);
+  const nlohmann::json principal = {{"auth", "bearer"},
+                                    {"aud", kAudience},
+                                    {"idtyp", "user"},
+                                    {"iss", kIssuer},
+                                    {"jti_hash", jose::short_hash("jti-wire")},
+                                    {"oid", "alice-oid"},
+                                    {"preferred_username", "alice@contoso"},
+                                    {"scp", {"Tools.Invoke"}},
+                                    {"sub", "alice-sub"},
+                                    {"tid", "tenant-1"},
+                                    {"ver", "2.0"}};
+  const nlohmann::json call_headers = {{"Accept", "application/json, text/event-stream"},
+                                       {"Authorization", "[redacted]"},
+                                       {"Content-Type", "application/json"},
+                                       {"MCP-Protocol-Version", "2025-11-25"},
+                                       {"User-Agent", "toolauth"},
+                                       {"X-Trace", "Bearer [redacted]"},
+                                       {"X-Dup", "second"},
+                                       {"X-Bytes", "caf\xef\xbf\xbd"}};
+  nlohmann::json served = {
+      {"kind", "mcp"},      {"mount", "tokens"},      {"http_method", "POST"},
+      {"status", 200},      {"auth", "bearer"},       {"outcome", "allowed"},
+      {"reason", "token"},  {"principal", principal}, {"headers", call_headers},
+      {"session", session}, {"rpc", {"tools/call"}},  {"tool", "echo"}};
+  nlohmann::json faulted = served;
+  faulted["status"] = 429;
+  faulted["rpc"] = {"tools/call"};
+  faulted["tool"] = "whoami";
+  faulted["fault"] = true;
+  nlohmann::json refused = {{"kind", "mcp"},
+                            {"mount", "tokens"},
+                            {"http_method", "POST"},
+                            {"status", 401},
+                            {"auth", "bearer"},
+                            {"outcome", "denied"},
+                            {"reason", "malformed"},
+                            {"principal", {{"auth", "none"}}},
+                            {"headers",
+                             {{"Accept", "application/json, text/event-stream"},
+                              {"Authorization", "[redacted]"},
+                              {"Content-Type", "application/json"},
+                              {"User-Agent", "toolauth"}}}};
+  for (auto* expected : {&served, &faulted, &refused}) {
+    // Content-Length is the body's, which the test does not pin.
+    (*expected)["headers"]["Content-Length"] = nullptr;
+  }
+  for (auto& entry : entries) {
+    if (entry["headers"].contains("Content-Length")) entry["headers"]["Content-Length"] = nullptr;
+  }
+  EXPECT_EQ(entries[0], served) << entries[0].dump(2);
+  EXPECT_EQ(entries[1], faulted) << entries[1].dump(2);
+  EXPECT_EQ(entries[2], refused) << entries[2].dump(2);
+}
+
 TEST_F(McpServerTest, ResetForgetsRuntimeMountsNotesRevocationsFaultsAndJournal) {
   add_mount(api_key_mount("extra"));
   add_mount(bearer_mount());

@@ -45,6 +45,77 @@ bool path_matches(const nlohmann::json& value, std::string_view path, std::strin
   return false;
 }
 
+// Whether `text` is UTF-8 as RFC 3629 defines it (no overlong forms, surrogates or code
+// points past U+10FFFF): exactly the text nlohmann::json prints without replacing bytes.
+bool is_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t more = 0;                   // continuation bytes after the lead
+    unsigned char low = 0x80, high = 0xBF;  // range of the first continuation byte
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      more = 1;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      more = 2;
+      if (lead == 0xE0) low = 0xA0;   // overlong
+      if (lead == 0xED) high = 0x9F;  // surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      more = 3;
+      if (lead == 0xF0) low = 0x90;   // overlong
+      if (lead == 0xF4) high = 0x8F;  // past U+10FFFF
+    } else {
+      return false;
+    }
+    if (text.size() - i <= more) return false;
+    const auto first = static_cast<unsigned char>(text[i + 1]);
+    if (first < low || first > high) return false;
+    for (std::size_t k = 2; k <= more; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += more + 1;
+  }
+  return true;
+}
+
+bool all_utf8(const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::string:
+      return is_utf8(value.get_ref<const std::string&>());
+    case nlohmann::json::value_t::object:
+      for (const auto& [key, item] : value.items()) {
+        if (!is_utf8(key) || !all_utf8(item)) return false;
+      }
+      return true;
+    case nlohmann::json::value_t::array:
+      for (const auto& item : value) {
+        if (!all_utf8(item)) return false;
+      }
+      return true;
+    default:
+      return true;
+  }
+}
+
+std::string print(const nlohmann::json& fields) {
+  return fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Fields as an entry keeps them: an object (null as {}, another value under "value"), with
+// every secret redacted.
+nlohmann::json prepared(nlohmann::json fields) {
+  if (fields.is_null()) {
+    fields = nlohmann::json::object();
+  } else if (!fields.is_object()) {
+    fields = nlohmann::json{{"value", std::move(fields)}};
+  }
+  core::redact_json_in_place(fields);
+  return fields;
+}
+
 core::Result<std::uint64_t> parse_number(std::string_view name, std::string_view text) {
   std::uint64_t value = 0;
   const auto* end = text.data() + text.size();
@@ -62,15 +133,17 @@ Journal::Journal(const core::Clock& clock, std::size_t capacity)
     : clock_(clock), capacity_(capacity) {}
 
 std::uint64_t Journal::record(std::string_view kind, nlohmann::json fields) {
-  if (fields.is_null()) {
-    fields = nlohmann::json::object();
-  } else if (!fields.is_object()) {
-    fields = nlohmann::json{{"value", std::move(fields)}};
-  }
-  // Redact and read the clock outside the lock: both may take a while and need no state.
-  core::redact_json_in_place(fields);
-  Stored entry{0, clock_.now(), std::string(kind),
-               fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
+  // Redact, print and read the clock outside the lock: they may take a while and need no state.
+  return store(Stored{0, clock_.now(), std::string(kind), print(prepared(std::move(fields))), {}});
+}
+
+std::uint64_t Journal::record_deferred(std::string_view kind,
+                                       std::unique_ptr<const JournalFields> fields) {
+  if (!fields) return record(kind, nlohmann::json::object());
+  return store(Stored{0, clock_.now(), std::string(kind), {}, std::move(fields)});
+}
+
+std::uint64_t Journal::store(Stored entry) {
   std::lock_guard lock(mutex_);
   entry.seq = ++last_seq_;
   const auto seq = entry.seq;
@@ -102,7 +175,15 @@ std::vector<JournalEntry> Journal::query_locked(const JournalQuery& query) const
   for (auto it = entries_.begin() + static_cast<std::ptrdiff_t>(start); it != entries_.end();
        ++it) {
     if (!query.kind.empty() && it->kind != query.kind) continue;
-    auto fields = nlohmann::json::parse(it->fields, nullptr, false);
+    nlohmann::json fields;
+    if (it->deferred) {
+      // What the text of an eager entry would read back as: printing replaces bytes that are
+      // not UTF-8, so the rare tree holding any goes through a print and parse as well.
+      fields = prepared(it->deferred->render());
+      if (!all_utf8(fields)) fields = nlohmann::json::parse(print(fields), nullptr, false);
+    } else {
+      fields = nlohmann::json::parse(it->fields, nullptr, false);
+    }
     if (!matches(fields, query.where)) continue;
     out.push_back(JournalEntry{it->seq, it->at, it->kind, std::move(fields)});
     if (out.size() >= query.limit) break;

@@ -60,6 +60,77 @@ TEST(JournalTest, NonObjectFieldsAreKeptUnderValue) {
   EXPECT_EQ(all[1].fields, (json{{"value", {1, 2}}}));
 }
 
+// Deferred fields of the tests below: a fixed tree, counting how often it is rendered.
+class CountedJournalFields final : public JournalFields {
+ public:
+  CountedJournalFields(json tree, int* renders) : tree_(std::move(tree)), renders_(renders) {}
+  json render() const override {
+    ++*renders_;
+    return tree_;
+  }
+
+ private:
+  json tree_;
+  int* renders_;
+};
+
+TEST(JournalTest, DeferredFieldsReadBackExactlyAsTheSameFieldsRecordedEagerly) {
+  core::ManualClock clock;
+  Journal journal(clock);
+  int renders = 0;
+  const std::vector<json> trees = {
+      {{"client_secret", "s3cret"},
+       {"headers", {{"Authorization", "Bearer abc.def"}, {"X-Trace", "token=abc"}}},
+       {"status", 200},
+       {"rpc", {"tools/call"}},
+       {"empty_key", ""}},
+      {{"bytes", "caf\xe9"},
+       {"bad\xff", "x"},
+       {"truncated", "\xe2\x82"},
+       {"surrogate", "\xed\xa0\x80"}},
+      {{"overlong", "\xc0\xaf"}, {"fine", "\xe2\x82\xac \xf0\x9f\x98\x80"}},
+      json(nullptr),
+      json::array({1, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"})};
+  for (const auto& tree : trees) {
+    const int rendered_before = renders;
+    const auto eager = journal.record("eager", tree);
+    const auto deferred =
+        journal.record_deferred("deferred", std::make_unique<CountedJournalFields>(tree, &renders));
+    EXPECT_EQ(renders, rendered_before);  // nothing is built on the recording path
+    const auto read = journal.query({.after_seq = eager - 1, .limit = 2});
+    ASSERT_EQ(read.size(), 2u);
+    EXPECT_EQ(read[1].seq, deferred);
+    EXPECT_EQ(read[1].fields, read[0].fields) << read[0].fields.dump();
+    auto eager_json = Journal::to_json(read[0]);
+    auto deferred_json = Journal::to_json(read[1]);
+    eager_json.erase("seq");
+    eager_json.erase("kind");
+    deferred_json.erase("seq");
+    deferred_json.erase("kind");
+    EXPECT_EQ(deferred_json.dump(), eager_json.dump());
+  }
+  EXPECT_EQ(renders, static_cast<int>(trees.size()));
+  const auto secrets = journal.query({.kind = "deferred", .limit = 1})[0].fields;
+  EXPECT_EQ(secrets["client_secret"], "[redacted]");
+  EXPECT_EQ(secrets["headers"]["Authorization"], "[redacted]");
+  EXPECT_EQ(secrets["headers"]["X-Trace"], "token=[redacted]");
+  EXPECT_EQ(secrets["empty_key"], "");
+}
+
+TEST(JournalTest, DeferredFieldsAreMatchedPagedAndEvictedLikeOthers) {
+  core::ManualClock clock;
+  Journal journal(clock, 2);
+  int renders = 0;
+  journal.record_deferred("d", std::make_unique<CountedJournalFields>(json{{"n", 1}}, &renders));
+  journal.record_deferred("d", std::make_unique<CountedJournalFields>(json{{"n", 2}}, &renders));
+  journal.record_deferred("d", std::unique_ptr<const JournalFields>());  // none: kept as {}
+  EXPECT_EQ(journal.dropped(), 1u);
+  const auto matched = journal.query({.where = {{"n", "2"}}});
+  ASSERT_EQ(matched.size(), 1u);
+  EXPECT_EQ(matched[0].seq, 2u);
+  EXPECT_EQ(journal.query({.after_seq = 2})[0].fields, json::object());
+}
+
 TEST(JournalTest, QueryFiltersByKindAndPagesWithAfterAndLimit) {
   core::ManualClock clock;
   Journal journal(clock);

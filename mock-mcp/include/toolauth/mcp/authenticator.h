@@ -68,7 +68,9 @@ struct AuthPolicy {
 
 struct AuthDecision {
   bool allowed = false;
-  Principal principal;
+  // Shared, never null: a cached token's principal serves every request made with it, and
+  // the journal and an SSE answer keep it after the request.
+  std::shared_ptr<const Principal> principal = anonymous_principal();
   int status = 401;         // when refused: 401, or 403 for a missing scope or role
   std::string error;        // "invalid_token", "insufficient_scope", "" when nothing was sent
   std::string description;  // for error_description
@@ -102,7 +104,7 @@ class Authenticator {
 
  private:
   struct CachedToken {
-    Principal principal;
+    std::shared_ptr<const Principal> principal;
     std::int64_t exp = 0;
     std::int64_t nbf = 0;
     std::string kid;
@@ -111,7 +113,7 @@ class Authenticator {
 
   AuthDecision check_api_key(const http::Request& request) const;
   boost::asio::awaitable<AuthDecision> check_bearer(const http::Request& request);
-  AuthDecision authorize(Principal principal, const std::string& jti) const;
+  AuthDecision authorize(std::shared_ptr<const Principal> principal, const std::string& jti) const;
   bool cached_still_valid(const CachedToken& cached) const;
   // Mutants only: the token a defect lets through although the strict verifier refused it
   // with `refusal`; nullopt (always, without defects) keeps the refusal.

@@ -32,6 +32,7 @@
 #include "toolauth/mcp/catalog.h"
 #include "toolauth/mcp/defects.h"
 #include "toolauth/mcp/notes_store.h"
+#include "toolauth/mcp/request_record.h"
 #include "toolauth/mcp/session.h"
 #include "toolauth/service/faults.h"
 #include "toolauth/service/journal.h"
@@ -89,10 +90,10 @@ class Mount {
   struct RequestScope;
   friend struct RequestScope;
 
-  // `journal_fields` receives the JSON-RPC methods (and tool) of the body, parsed once here.
+  // `record` receives the JSON-RPC methods (and tool) of the body, parsed once here.
   boost::asio::awaitable<http::Response> handle_post(http::Request& request,
-                                                     const Principal& principal,
-                                                     nlohmann::json& journal_fields);
+                                                     std::shared_ptr<const Principal> principal,
+                                                     RequestRecord& record);
   boost::asio::awaitable<http::Response> handle_get(http::Request& request,
                                                     const Principal& principal);
   http::Response handle_delete(http::Request& request, const Principal& principal);
@@ -105,8 +106,9 @@ class Mount {
                                                       const Session* session) const;
   void purge_idle_sessions();
   void register_methods();
+  // Completes `record` (from the request and the decision) and hands it to the journal.
   void journal(const http::Request& request, const AuthDecision& auth, int status,
-               const nlohmann::json& extra);
+               std::unique_ptr<RequestRecord> record);
 
   MountConfig config_;
   McpContext* context_;

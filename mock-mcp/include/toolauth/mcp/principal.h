@@ -2,6 +2,7 @@
 // Who made an MCP request, as the server saw it after authentication. Never holds the token
 // or key itself: only claims, a key id and a hash of the token's jti.
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -27,5 +28,8 @@ struct Principal {
   // What `whoami` shows and the journal records.
   nlohmann::json to_json() const;
 };
+
+// One shared anonymous principal (kind none): the default of a decision, without allocating.
+std::shared_ptr<const Principal> anonymous_principal();
 
 }  // namespace toolauth::mcp

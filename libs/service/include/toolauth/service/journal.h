@@ -7,6 +7,10 @@
 //
 // Secrets never enter it: fields pass through core::redact_json before they are stored.
 //
+// A server recording on its hot path (one entry per request) may use record_deferred with
+// JournalFields: a plain value kept as is and rendered into JSON only when the entry is read,
+// so a request pays for a few copies rather than for building, redacting and printing a tree.
+//
 //   journal.record("token.issued", {{"grant_type", "refresh_token"}, {"user", {{"oid", oid}}}});
 //   auto issued = journal.query({.kind = "token.issued", .where = {{"user.oid", oid}}});
 //
@@ -17,6 +21,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -63,10 +68,22 @@ struct JournalPage {
   std::uint64_t dropped = 0;
 };
 
+// The fields of an entry, kept as a plain value and rendered when the entry is read. Reading
+// it gives exactly what record(kind, render()) would have kept: the rendered JSON is redacted
+// (core::redact_json_in_place) and text that is not UTF-8 has U+FFFD in place of the bad bytes.
+// The value itself is kept unredacted, so it must hold no secret: whatever could carry one
+// (a credential header, say) is redacted when the value is built. Immutable once recorded;
+// render() runs under the journal's lock and must not call back into the journal.
+class JournalFields {
+ public:
+  virtual ~JournalFields() = default;
+  virtual nlohmann::json render() const = 0;
+};
+
 class Journal {
  public:
-  // Enough for a conformance run's evidence; entries are kept as compact JSON text (about a
-  // kilobyte each), so a full journal stays around 20 MB.
+  // Enough for a conformance run's evidence; entries are kept as compact JSON text or as
+  // JournalFields values (about a kilobyte each), so a full journal stays around 20 MB.
   static constexpr std::size_t kDefaultCapacity = 20'000;
   static constexpr std::size_t kDefaultQueryLimit = kDefaultJournalQueryLimit;
 
@@ -79,6 +96,8 @@ class Journal {
   // object; null is stored as {} and any other value as {"value": fields}. When the journal is
   // full the oldest entry is evicted and counted in dropped().
   std::uint64_t record(std::string_view kind, nlohmann::json fields);
+  // The same with fields rendered only when read (see JournalFields); null stores {}.
+  std::uint64_t record_deferred(std::string_view kind, std::unique_ptr<const JournalFields> fields);
 
   // Matching entries, oldest first (see JournalQuery).
   std::vector<JournalEntry> query(const JournalQuery& query) const;
@@ -108,19 +127,23 @@ class Journal {
                       const std::map<std::string, std::string>& where);
 
  private:
-  std::vector<JournalEntry> query_locked(const JournalQuery& query) const;
-
-  const core::Clock& clock_;
-  const std::size_t capacity_;
-  mutable std::mutex mutex_;
   // An entry as kept: its fields as redacted JSON text, parsed again only when queried (a
-  // tree costs several times the memory, and most entries are never read).
+  // tree costs several times the memory, and most entries are never read), or as a value to
+  // render then.
   struct Stored {
     std::uint64_t seq;
     core::Clock::time_point at;
     std::string kind;
     std::string fields;
+    std::unique_ptr<const JournalFields> deferred;  // when set, `fields` is unused
   };
+
+  std::uint64_t store(Stored entry);
+  std::vector<JournalEntry> query_locked(const JournalQuery& query) const;
+
+  const core::Clock& clock_;
+  const std::size_t capacity_;
+  mutable std::mutex mutex_;
   std::deque<Stored> entries_;  // consecutive sequence numbers, oldest first
   std::uint64_t last_seq_ = 0;
   std::uint64_t dropped_ = 0;
