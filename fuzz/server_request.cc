@@ -113,6 +113,8 @@ void ServerRequestHarness::run(std::string_view input) {
   for (int served = 0; served < kMaxPipelined && !input.empty(); ++served) {
     auto read = http::read_request(input, http::ServerLimits{}, info_);
     if (const auto* rejected = std::get_if<http::RequestRejection>(&read)) {
+      if (std::getenv("TOOLAUTH_FUZZ_VERBOSE") != nullptr)
+        std::fprintf(stderr, "rejected: %d %s\n", rejected->status, rejected->description.c_str());
       if (rejected->status != 0 && rejected->status != 400 && rejected->status != 413 &&
           rejected->status != 431)
         finding("read_request rejected with an unexpected status");
@@ -124,6 +126,13 @@ void ServerRequestHarness::run(std::string_view input) {
     input.remove_prefix(request.consumed);
 
     auto response = serve(request.request);
+    // TOOLAUTH_FUZZ_VERBOSE=1: what each request got, for writing seeds that get somewhere.
+    static const bool verbose = std::getenv("TOOLAUTH_FUZZ_VERBOSE") != nullptr;
+    if (verbose) {
+      std::fprintf(stderr, "%s %s -> %d%s\n", request.request.method_name.c_str(),
+                   request.request.target.c_str(), response.status,
+                   response.stream ? " (stream)" : "");
+    }
     const bool closes = !request.keep_alive || response.close || response.abort;
     if (response.status == 500) finding("500 answer to a request");
     if (response.status < 100 || response.status > 599) finding("status outside 100-599");
