@@ -22,7 +22,6 @@ ApiError agent_not_found(std::string_view project, std::string_view name) {
       "AgentNotFound"};
 }
 
-
 }  // namespace
 
 void DataPlane::mount_agents(http::Router& router) {

@@ -54,6 +54,7 @@ struct EmulatorServer::Impl {
   std::unique_ptr<ToolboxProxy> toolbox_proxy;
   std::unique_ptr<ToolboxMcpEndpoint> toolbox_mcp;
   http::Router router;
+  http::RequestHandler handler;  // what the listeners serve: the router, maybe marked
   std::unique_ptr<http::Server> server;
   std::unique_ptr<http::Server> plain_server;
   std::string url;
@@ -225,7 +226,8 @@ core::Result<std::unique_ptr<EmulatorServer>> EmulatorServer::start(
                                                     : (state_dir / "emulator.db").string()));
   impl->state = std::make_unique<EmulatorState>(*impl->store);
 
-  http::RequestHandler handler = impl->router.handler();
+  auto& handler = impl->handler;
+  handler = impl->router.handler();
   if (impl->defects.any()) {
     // A mutant says so on every answer, so no observer can take it for the real thing.
     std::string names;
@@ -361,6 +363,8 @@ nlohmann::json EmulatorServer::ready_document() const {
                  : impl_->url + "/api/projects/" + impl_->world.projects.front().name}}},
           {"world", {{"projects", projects}}}};
 }
+
+const http::RequestHandler& EmulatorServer::handler() const { return impl_->handler; }
 
 void EmulatorServer::stop() {
   impl_->ready = false;

@@ -274,6 +274,8 @@ const std::string& IdpServer::mi_url() const { return impl_->mi_url; }
 const std::filesystem::path& IdpServer::ca_file() const { return impl_->tls->ca_file; }
 IdentityProvider& IdpServer::provider() { return *impl_->provider; }
 bool IdpServer::ready() const { return impl_->ready; }
+http::RequestHandler IdpServer::handler() const { return impl_->sts_router.handler(); }
+http::RequestHandler IdpServer::mi_handler() const { return impl_->mi_router.handler(); }
 
 nlohmann::json IdpServer::ready_document() const {
   const auto& p = *impl_->provider;

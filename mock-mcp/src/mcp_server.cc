@@ -33,6 +33,7 @@ struct McpServer::Impl {
   std::map<std::string, std::unique_ptr<Mount>, std::less<>> mounts;
   nlohmann::json runtime_mounts = nlohmann::json::array();  // added through the admin plane
   http::Router router;
+  http::RequestHandler handler;  // what the listeners serve: the router, maybe marked
   std::unique_ptr<http::Server> server;
   std::unique_ptr<http::Server> plain_server;
   std::string url;
@@ -246,7 +247,8 @@ core::Result<std::unique_ptr<McpServer>> McpServer::start(boost::asio::any_io_ex
   impl->client = std::make_unique<http::Client>(
       executor, http::ClientOptions{.ca_file = o.jwks_ca_file.empty() ? impl->tls->ca_file.string()
                                                                       : o.jwks_ca_file});
-  http::RequestHandler handler = impl->router.handler();
+  auto& handler = impl->handler;
+  handler = impl->router.handler();
   if (o.defects.any()) {
     // A mutant says so on every answer, so no observer can take it for the real thing.
     std::string names;
@@ -327,6 +329,8 @@ nlohmann::json McpServer::ready_document() const {
           {"env", {{"NODE_EXTRA_CA_CERTS", impl_->tls->ca_file.string()}}},
           {"world", {{"mounts", mounts}}}};
 }
+
+const http::RequestHandler& McpServer::handler() const { return impl_->handler; }
 
 void McpServer::stop() {
   impl_->ready = false;

@@ -83,6 +83,13 @@ Result<nlohmann::json> parse_json(std::string_view text, const JsonLimits& limit
     if (auto colon = reason.find(": "); colon != std::string::npos) reason.erase(0, colon + 2);
     return Error{Errc::parse_error,
                  position_of(text, e.byte == 0 ? 0 : e.byte - 1) + ": " + reason};
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number beyond double's range (1e999): nlohmann reports it as out_of_range.406, not as a
+    // parse_error, and without a position.
+    std::string reason = e.what();
+    if (auto bracket = reason.find("] "); bracket != std::string::npos)
+      reason.erase(0, bracket + 2);
+    return Error{Errc::parse_error, reason};
   } catch (const DuplicateKey& e) {
     return Error{Errc::parse_error, "duplicate object key \"" + e.key + "\""};
   }

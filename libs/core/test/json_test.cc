@@ -49,5 +49,17 @@ TEST(JsonTest, InvalidUtf8IsRefused) {
   EXPECT_EQ(parse_json("\"\xc3\x28\"").code(), Errc::parse_error);
 }
 
+// Found by fuzz/jsonrpc_parse (corpus/jsonrpc_parse/crash_number_overflow): nlohmann throws
+// out_of_range for these, which escaped parse_json and reached whoever parsed a request body.
+TEST(JsonTest, NumberBeyondDoubleRangeIsAParseError) {
+  for (const char* text : {"999E994", "[1e999]", "{\"exp\": -1.5e400}"}) {
+    auto r = parse_json(text);
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_EQ(r.code(), Errc::parse_error) << text;
+    EXPECT_NE(r.error().detail.find("number overflow"), std::string::npos) << r.error().detail;
+  }
+  EXPECT_TRUE(parse_json("[1.7976931348623157e308, 4.9e-324, 1e-999]").ok());
+}
+
 }  // namespace
 }  // namespace toolauth::core

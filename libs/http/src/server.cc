@@ -12,12 +12,6 @@
 namespace toolauth::http {
 namespace {
 
-struct ConnectionInfo {
-  std::string remote_address;
-  unsigned short local_port = 0;
-  bool tls = false;
-};
-
 // A live connection as stop() sees it.
 struct Connection {
   std::function<void()> close;
@@ -100,6 +94,25 @@ net::awaitable<std::tuple<beast::error_code, bool>> read_header(
     buffer.commit(n);
   }
   co_return std::tuple{beast::error_code(), folded};
+}
+
+void apply_limits(bhttp::request_parser<bhttp::string_body>& parser, const ServerLimits& limits) {
+  parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+  parser.body_limit(limits.max_body_bytes);
+}
+
+// The answer to a read error: 431, 413 or 400; nullopt for a timeout or a peer that went away
+// (there is no one to answer, or no reason to).
+std::optional<RequestRejection> rejection_for(beast::error_code ec) {
+  if (ec == bhttp::error::header_limit)
+    return RequestRejection{431, "request header fields too large"};
+  if (ec == bhttp::error::body_limit) return RequestRejection{413, "request body too large"};
+  if (ec.category() == beast::error_code(bhttp::error::end_of_stream).category() &&
+      ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message &&
+      ec != bhttp::error::need_more) {
+    return RequestRejection{400, "malformed HTTP request: " + ec.message()};
+  }
+  return std::nullopt;
 }
 
 Request to_request(bhttp::request<bhttp::string_body>&& message, const ConnectionInfo& info) {
@@ -333,8 +346,7 @@ net::awaitable<void> Server::Impl::serve_requests(Stream& stream, const Connecti
     }
     lowest.expires_after(limits.read_timeout);
     bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
-    parser.body_limit(limits.max_body_bytes);
+    apply_limits(parser, limits);
     auto [read_error, folded] = co_await read_header(stream, buffer, parser);
     if (read_error) {
       co_await answer_read_error(stream, read_error);
@@ -384,20 +396,18 @@ net::awaitable<void> Server::Impl::serve_requests(Stream& stream, const Connecti
 
 template <class Stream>
 net::awaitable<void> Server::Impl::answer_read_error(Stream& stream, beast::error_code ec) {
-  if (ec == bhttp::error::header_limit) {
-    ++stats.rejected_header_too_large;
-    co_await write_error(stream, 431, "request header fields too large");
-  } else if (ec == bhttp::error::body_limit) {
-    ++stats.rejected_body_too_large;
-    co_await write_error(stream, 413, "request body too large");
-  } else if (ec == beast::error::timeout) {
-    ++stats.read_timeouts;  // slowloris: cut off without a word
-  } else if (ec.category() == beast::error_code(bhttp::error::end_of_stream).category() &&
-             ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
-    ++stats.rejected_bad_request;
-    co_await write_error(stream, 400, "malformed HTTP request: " + ec.message());
-  }
+  if (ec == beast::error::timeout) ++stats.read_timeouts;  // slowloris: cut off without a word
+  auto rejection = rejection_for(ec);
   // Anything else is the peer going away; there is no one to answer.
+  if (!rejection) co_return;
+  if (rejection->status == 431) {
+    ++stats.rejected_header_too_large;
+  } else if (rejection->status == 413) {
+    ++stats.rejected_body_too_large;
+  } else {
+    ++stats.rejected_bad_request;
+  }
+  co_await write_error(stream, rejection->status, std::move(rejection->description));
 }
 
 template <class Stream>
@@ -638,6 +648,46 @@ TerminationSignals::~TerminationSignals() { cancel(); }
 void TerminationSignals::cancel() {
   beast::error_code ignored;
   impl_->signals.cancel(ignored);
+}
+
+std::variant<ReadRequest, RequestRejection> read_request(std::string_view bytes,
+                                                         const ServerLimits& limits,
+                                                         const ConnectionInfo& info) {
+  const RequestRejection incomplete{0, "the bytes end before the request does"};
+  bhttp::request_parser<bhttp::string_body> parser;
+  apply_limits(parser, limits);
+  std::size_t consumed = 0;
+  bool folded = false;
+  // Header first and then the body, as a connection reads them: framing is judged before
+  // any byte of the body is.
+  const auto feed = [&]() -> std::optional<RequestRejection> {
+    beast::error_code ec;
+    const bool in_header = !parser.is_header_done();
+    const auto n = parser.put(net::buffer(bytes.data() + consumed, bytes.size() - consumed), ec);
+    if (in_header) folded = folded || has_obs_fold(bytes.substr(consumed, n));
+    consumed += n;
+    if (ec == bhttp::error::need_more && n > 0) return std::nullopt;
+    if (ec) return rejection_for(ec).value_or(incomplete);
+    if (n == 0) return incomplete;
+    return std::nullopt;
+  };
+  while (!parser.is_header_done()) {
+    if (auto rejected = feed()) return *rejected;
+  }
+  if (auto problem = folded ? "obsolete line folding in the header" : framing_problem(parser);
+      !problem.empty()) {
+    return RequestRejection{400, std::move(problem)};
+  }
+  while (!parser.is_done()) {
+    if (consumed == bytes.size()) return incomplete;
+    if (auto rejected = feed()) return *rejected;
+  }
+  ReadRequest read;
+  read.version = parser.get().version();
+  read.keep_alive = parser.get().keep_alive();
+  read.request = to_request(parser.release(), info);
+  read.consumed = consumed;
+  return read;
 }
 
 }  // namespace toolauth::http

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <variant>
 
 #include "test_support.h"
 #include "toolauth/core/random.h"
@@ -549,6 +550,91 @@ TEST(TerminationSignalsTest, CancelledSignalsLetRunReturn) {
   boost::asio::post(io, [&] { signals.cancel(); });
   io.run();
   SUCCEED();
+}
+
+// read_request: what a connection makes of bytes, without the connection.
+
+ReadRequest read_ok(std::string_view bytes, const ServerLimits& limits = {}) {
+  auto read = read_request(bytes, limits, {"192.0.2.1", 4443, true});
+  if (const auto* rejected = std::get_if<RequestRejection>(&read)) {
+    ADD_FAILURE() << rejected->status << " " << rejected->description;
+    return {};
+  }
+  return std::get<ReadRequest>(std::move(read));
+}
+
+RequestRejection read_rejected(std::string_view bytes, const ServerLimits& limits = {}) {
+  auto read = read_request(bytes, limits, {});
+  if (!std::holds_alternative<RequestRejection>(read)) {
+    ADD_FAILURE() << "accepted";
+    return {};
+  }
+  return std::get<RequestRejection>(std::move(read));
+}
+
+TEST(ReadRequestTest, FillsTheRequestAsAConnectionDoesAndStopsAtThePipelinedNext) {
+  const std::string first =
+      "POST /token?x=1 HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n\r\nabc";
+  const auto read = read_ok(first + "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_EQ(read.consumed, first.size());
+  EXPECT_EQ(read.request.method, Method::post);
+  EXPECT_EQ(read.request.path, "/token");
+  EXPECT_EQ(read.request.query, "x=1");
+  EXPECT_EQ(read.request.body, "abc");
+  EXPECT_EQ(read.request.headers.get("host"), "localhost");
+  EXPECT_EQ(read.request.remote_address, "192.0.2.1");
+  EXPECT_EQ(read.request.local_port, 4443);
+  EXPECT_TRUE(read.request.tls);
+  EXPECT_FALSE(read.request.request_id.empty());
+  EXPECT_TRUE(read.keep_alive);
+  EXPECT_EQ(read.version, 11u);
+}
+
+TEST(ReadRequestTest, ReadsAChunkedBody) {
+  const auto read = read_ok(
+      "POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+  EXPECT_EQ(read.request.body, "abcde");
+}
+
+TEST(ReadRequestTest, ObsFoldIsRefusedAsAConnectionRefusesIt) {
+  const auto refused = read_rejected(
+      "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n");
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(refused.description, "obsolete line folding in the header");
+}
+
+TEST(ReadRequestTest, SmugglingShapesAre400) {
+  EXPECT_EQ(read_rejected("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n"
+                          "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+                .status,
+            400);  // Beast refuses it before framing_problem sees it
+  EXPECT_EQ(read_rejected("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n"
+                          "Content-Length: 1\r\n\r\na")
+                .description,
+            "repeated Content-Length");
+  EXPECT_EQ(read_rejected("GET / HTTP/1.1\r\n\r\n").description, "Host missing or repeated");
+  EXPECT_EQ(read_rejected("GET http://evil.example/ HTTP/1.1\r\nHost: h\r\n\r\n").status, 400);
+  EXPECT_EQ(read_rejected("GET / HTTP/1.1\r\nHo st: h\r\n\r\n").status, 400);
+}
+
+TEST(ReadRequestTest, OversizedHeaderIs431AndOversizedBodyIs413) {
+  ServerLimits limits;
+  limits.max_header_bytes = 64;
+  limits.max_body_bytes = 2;
+  EXPECT_EQ(
+      read_rejected("GET / HTTP/1.1\r\nHost: h\r\nX: " + std::string(100, 'a') + "\r\n\r\n", limits)
+          .status,
+      431);
+  EXPECT_EQ(
+      read_rejected("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc", limits).status,
+      413);
+}
+
+TEST(ReadRequestTest, BytesEndingBeforeTheRequestDoesAreIncomplete) {
+  EXPECT_EQ(read_rejected("").status, 0);
+  EXPECT_EQ(read_rejected("GET / HTTP/1.1\r\nHost: h\r\n").status, 0);
+  EXPECT_EQ(read_rejected("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nab").status, 0);
 }
 
 }  // namespace

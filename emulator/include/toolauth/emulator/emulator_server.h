@@ -32,6 +32,7 @@
 #include "toolauth/emulator/mcp_call_error.h"
 #include "toolauth/emulator/tool_auth_registry.h"
 #include "toolauth/emulator/world.h"
+#include "toolauth/http/message.h"
 #include "toolauth/http/server.h"
 
 namespace toolauth::emulator {
@@ -92,6 +93,9 @@ class EmulatorServer {
   // {"emulator": {"url", "http_url"}, "ca_file", "env", "defects", "world": {"projects":
   // [...]}}; only on the server's thread.
   nlohmann::json ready_document() const;
+  // The handler its listeners serve, for in-process callers (the fuzz targets feed it what
+  // http::read_request makes of raw bytes); valid while the server lives.
+  const http::RequestHandler& handler() const;
   void stop();
 
   struct Impl;

@@ -19,6 +19,7 @@
 #include "toolauth/core/log.h"
 #include "toolauth/core/result.h"
 #include "toolauth/http/server.h"
+#include "toolauth/http/message.h"
 #include "toolauth/idp/identity_provider.h"
 
 namespace toolauth::idp {
@@ -58,6 +59,10 @@ class IdpServer {
   // {"idp": {"url", "mi_url"}, "ca_file", "env": {...}, "world": {...}} (world holds secrets).
   nlohmann::json ready_document() const;
   bool ready() const;
+  // The handlers its STS and managed identity listeners serve, for in-process callers (the fuzz
+  // targets feed it what http::read_request makes of raw bytes); valid while the server lives.
+  http::RequestHandler handler() const;
+  http::RequestHandler mi_handler() const;
   void stop();
 
   struct Impl;

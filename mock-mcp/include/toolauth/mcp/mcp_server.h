@@ -18,6 +18,7 @@
 #include "toolauth/core/log.h"
 #include "toolauth/core/result.h"
 #include "toolauth/http/server.h"
+#include "toolauth/http/message.h"
 #include "toolauth/mcp/defects.h"
 #include "toolauth/mcp/mount.h"
 
@@ -62,6 +63,9 @@ class McpServer {
   // {"mcp": {"url"}, "ca_file", "defects", "world": {"mounts": [...]}} (mount keys are
   // secrets).
   nlohmann::json ready_document() const;
+  // The handler its listeners serve, for in-process callers (the fuzz targets feed it what
+  // http::read_request makes of raw bytes); valid while the server lives.
+  const http::RequestHandler& handler() const;
   void stop();
 
   struct Impl;

@@ -19,6 +19,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "toolauth/core/log.h"
@@ -72,6 +74,35 @@ struct ServerStats {
   std::uint64_t tls_handshake_failures = 0;
   std::uint64_t streams_cancelled = 0;  // cancel_on_disconnect streams whose client went away
 };
+
+// Who a request came from, as the server fills it into Request.
+struct ConnectionInfo {
+  std::string remote_address;
+  unsigned short local_port = 0;
+  bool tls = false;
+};
+
+// A request the server refuses before any handler sees it: 400 (malformed or ambiguous
+// framing), 413 (body too large), 431 (header too large); status 0 for bytes that end before
+// the request does, which a connection answers with nothing once its read timeout expires.
+struct RequestRejection {
+  int status = 400;
+  std::string description;
+};
+
+struct ReadRequest {
+  Request request;
+  std::size_t consumed = 0;  // bytes of `bytes` the request took; a pipelined one may follow
+  unsigned version = 11;     // 10 or 11
+  bool keep_alive = true;    // what the client asked for
+};
+
+// Reads the first request of `bytes` with the parser, limits and framing rules (and the
+// Request fields) a connection uses, without a socket: the request path of the servers for
+// in-process callers such as the fuzz targets.
+std::variant<ReadRequest, RequestRejection> read_request(std::string_view bytes,
+                                                         const ServerLimits& limits,
+                                                         const ConnectionInfo& info);
 
 class Server {
  public:
