@@ -18,8 +18,8 @@
 #include "toolauth/core/clock.h"
 #include "toolauth/core/log.h"
 #include "toolauth/core/result.h"
-#include "toolauth/http/server.h"
 #include "toolauth/http/message.h"
+#include "toolauth/http/server.h"
 #include "toolauth/idp/identity_provider.h"
 
 namespace toolauth::idp {
