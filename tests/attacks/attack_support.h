@@ -255,6 +255,21 @@ class AttackerKeyHost {
   std::thread thread_;
 };
 
+// Slowloris: sends `head` (a request head that never ends) a byte every 50 ms and expects the
+// server to cut the connection off without an answer within its read timeout (plus slack).
+inline void expect_slowloris_cut_off(RawTls& connection, const std::string& head,
+                                     std::chrono::milliseconds read_timeout) {
+  const auto started = std::chrono::steady_clock::now();
+  std::size_t sent = 0;
+  while (sent < head.size() && connection.send(head.substr(sent, 1))) {
+    ++sent;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the client's pace
+  }
+  EXPECT_EQ(connection.read_until_closed(), "");  // cut off without an answer
+  EXPECT_LT(sent, head.size()) << "never cut off";
+  EXPECT_LT(std::chrono::steady_clock::now() - started, read_timeout + std::chrono::seconds(2));
+}
+
 // An IPv4 address of this machine outside 127/8 (which the admin plane treats as loopback,
 // as all of 127/8 is), or nullopt on a machine with loopback only.
 inline std::optional<std::string> non_loopback_address() {
