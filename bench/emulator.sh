@@ -26,22 +26,11 @@ work=$(mktemp -d)
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-source "$repo/bench/mcp_setup.sh"  # wait_for_file, json, initialize_session
+source "$repo/bench/mcp_setup.sh"  # start_up, alice_caller_token, json, initialize_session
 
-"$toolauth" up --idp-port 0 --idp-mi-port 0 --mcp-port 0 --emulator-port 0 --no-emulator-http \
-  --state-dir "$work/state" --ready-file "$work/ready.json" --log-level warn >/dev/null 2>"$work/up.log" &
-up_pid=$!
-pids+=($up_pid)
-wait_for_file "$work/ready.json"
-ca=$(json "$work/ready.json" "d['ca_file']")
-idp=$(json "$work/ready.json" "d['idp']['url']")
-alpha=$(json "$work/ready.json" "[p['url'] for p in d['world']['projects'] if p['name']=='alpha'][0]")
+start_up
 read -r mount header key < <(json "$work/ready.json" "' '.join([[m['url'], m['header'], m['key']] for m in d['world']['mounts'] if m['name']=='api-key'][0])")
-read -r tenant caller username password < <(json "$work/ready.json" "' '.join([[t['id'] for t in d['world']['tenants'] if t['name']=='contoso'][0], [c['client_id'] for c in d['world']['clients'] if c['name']=='caller'][0]] + [[u['username'], u['password']] for u in d['world']['users'] if u['name']=='alice'][0])")
-token=$(curl -sf --cacert "$ca" "$idp/$tenant/oauth2/v2.0/token" -d grant_type=password \
-  -d "client_id=$caller" --data-urlencode "username=$username" --data-urlencode "password=$password" \
-  --data-urlencode "scope=https://ai.azure.com/.default" |
-  python3 -c "import json,sys; print(json.load(sys.stdin)['access_token'])")
+token=$(alice_caller_token)
 body='{"agent":{"type":"agent_reference","name":"api-key-agent"},"input":"whoami","tool_choice":{"type":"mcp","server_label":"api-key","name":"whoami"}}'
 # One call by hand first: it must complete with the key mount's whoami.
 curl -sf --cacert "$ca" "$alpha/openai/v1/responses" -H "authorization: Bearer $token" \
