@@ -107,11 +107,7 @@ ProjectIdentities ProjectConfig::identities_for(std::string_view agent) const {
 }
 
 std::string ProjectConfig::agent_identity_of(std::string_view agent) const {
-  for (const auto& fixture : agents) {
-    if (fixture.name == agent && !fixture.agent_identity_client_id.empty())
-      return fixture.agent_identity_client_id;
-  }
-  return identities.agent_identity_client_id;
+  return identities_for(agent).agent_identity_client_id;
 }
 
 bool ProjectConfig::has_agent_identity(std::string_view client_id) const {
