@@ -8,6 +8,7 @@
 #include "toolauth/jose/hash.h"
 #include "toolauth/jose/jwt.h"
 #include "toolauth/oauth/authorization_request.h"
+#include "toolauth/oauth/authorization_response_issuer.h"
 #include "toolauth/oauth/pkce.h"
 
 namespace toolauth::emulator {
@@ -145,6 +146,7 @@ net::awaitable<http::Response> ConsentFlow::open(http::Request& http_request) {
   // Single use from here on: the link never leads to a second authorization request.
   request.stage = Stage::started;
   request.state = authorize.state;
+  request.authorization_url = settings.authorization_url;
   request.code_verifier = pkce->verifier;
   journal(request, "started");
   auto response = http::Response::redirect(*url);
@@ -171,6 +173,16 @@ net::awaitable<http::Response> ConsentFlow::callback(http::Request& http_request
     request->stage = Stage::failed;
     journal(*request, "expired");
     co_return refused("The consent request has expired. Send your request again for a new one.");
+  }
+  // Mix-up (RFC 9207): an answer that names another authorization server than the one this
+  // request went to was steered here; neither its code nor its error is for us.
+  if (const auto iss = query->get_or("iss", "");
+      !iss.empty() && !oauth::issuer_fits_authorization_server(request->authorization_url, iss)) {
+    request->stage = Stage::failed;
+    journal(*request, "issuer_mismatch");
+    co_return refused(
+        "The sign-in answer comes from another authorization server than the one this consent "
+        "request went to. Nothing was stored.");
   }
   if (const auto error = query->get_or("error", ""); !error.empty()) {
     request->stage = error == "access_denied" ? Stage::declined : Stage::failed;

@@ -212,6 +212,55 @@ TEST_F(OAuth2ToolAuthTest, ATamperedOrReplayedStateStoresNothing) {
   EXPECT_EQ(token_requests("authorization_code").size(), 1u);
 }
 
+TEST_F(OAuth2ToolAuthTest, MixUpAnswerNamingAnotherIssuerStoresNothing) {
+  auto first = run_invoke(alice_);
+  const auto link = item(first, "oauth_consent_request")["consent_link"].get<std::string>();
+  const auto callback = stack_->emulator().url() + "/oauth/callback";
+  auto walk = browse(link, "alice", ConsentDecision::approve, callback);
+  const auto code = walk.params.get_or("code", "");
+  const auto state = walk.params.get_or("state", "");
+  ASSERT_FALSE(code.empty());
+
+  // RFC 9207: the answer says another authorization server issued it.
+  auto mixed_up =
+      stack_->send({.method = http::Method::get,
+                    .url = callback + "?" +
+                           http::encode_form({{"code", code},
+                                              {"state", state},
+                                              {"iss", "https://attacker.example/common/v2.0"}})});
+  EXPECT_EQ(mixed_up.status, 400);
+  EXPECT_NE(mixed_up.text.find("<p>The sign-in answer comes from another authorization server "
+                               "than the one this consent request went to. Nothing was "
+                               "stored.</p>"),
+            std::string::npos)
+      << mixed_up.text;
+  EXPECT_TRUE(token_requests("authorization_code").empty());  // the code was not exchanged
+  auto still = run_invoke(alice_, first.body["id"]);
+  EXPECT_EQ(still.body["status"], "incomplete");
+  // The request is spent: the same answer without the foreign iss is refused too.
+  auto again =
+      stack_->send({.method = http::Method::get,
+                    .url = callback + "?" + http::encode_form({{"code", code}, {"state", state}})});
+  EXPECT_EQ(again.status, 400);
+  EXPECT_NE(again.text.find("used already"), std::string::npos);
+}
+
+TEST_F(OAuth2ToolAuthTest, AnAnswerNamingItsOwnIssuerIsAccepted) {
+  auto first = run_invoke(alice_);
+  const auto link = item(first, "oauth_consent_request")["consent_link"].get<std::string>();
+  const auto callback = stack_->emulator().url() + "/oauth/callback";
+  auto walk = browse(link, "alice", ConsentDecision::approve, callback);
+  auto answer = stack_->send(
+      {.method = http::Method::get,
+       .url = callback + "?" +
+              http::encode_form(
+                  {{"code", walk.params.get_or("code", "")},
+                   {"state", walk.params.get_or("state", "")},
+                   {"iss", stack_->idp().url() + "/" + std::string(Stack::kContoso) + "/v2.0"}})});
+  EXPECT_EQ(answer.status, 200) << answer.text;
+  EXPECT_EQ(run_invoke(alice_, first.body["id"]).body["status"], "completed");
+}
+
 TEST_F(OAuth2ToolAuthTest, AForgedConsentLinkIsRefused) {
   auto forged = stack_->send({.method = http::Method::get,
                               .url = stack_->emulator().url() + "/oauth/consent/oauthreq_0000"});

@@ -84,8 +84,9 @@ class ConsentFlow {
     std::string response_id;
     core::Clock::time_point expires_at;
     Stage stage = Stage::issued;
-    std::string state;          // set when the link was followed
-    std::string code_verifier;  // a secret; memory only
+    std::string state;              // set when the link was followed
+    std::string authorization_url;  // where the link sent the user (RFC 9207 iss check)
+    std::string code_verifier;      // a secret; memory only
   };
 
   boost::asio::awaitable<http::Response> open(http::Request& request);
