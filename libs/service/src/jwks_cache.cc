@@ -2,6 +2,10 @@
 
 namespace toolauth::service {
 
+namespace {
+constexpr const char* kKeys = "keys";  // the one flight: this cache fetches one URL
+}  // namespace
+
 JwksCache::JwksCache(std::string url, http::Client& client, const core::Clock& clock,
                      std::chrono::seconds cooldown, std::chrono::seconds max_age)
     : url_(std::move(url)),
@@ -15,7 +19,12 @@ boost::asio::awaitable<core::Result<void>> JwksCache::ensure(std::string_view ki
   const bool stale = !fetched_at_ || now - *fetched_at_ >= max_age_;
   const bool unknown_kid = !kid.empty() && !has(kid);
   const bool cooled_down = !attempted_at_ || now - *attempted_at_ >= cooldown_;
-  if ((stale || unknown_kid) && cooled_down) co_return co_await fetch();
+  // A fetch in flight (its attempt is what the cooldown counts from) is joined by those who
+  // cannot answer without it; merely stale keys are used meanwhile.
+  const bool joins = fetching_.in_flight(kKeys) && (!keys_ || unknown_kid);
+  if (((stale || unknown_kid) && cooled_down) || joins) {
+    co_return co_await fetching_.run(kKeys, [this] { return fetch(); });
+  }
   if (!keys_)
     co_return core::Error{core::Errc::not_found, "signing keys of " + url_ + " are unavailable"};
   co_return core::Result<void>{};

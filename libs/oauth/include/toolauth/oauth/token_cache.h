@@ -24,8 +24,8 @@
 #include <string>
 
 #include "toolauth/core/clock.h"
-#include "toolauth/oauth/single_flight.h"
 #include "toolauth/oauth/token_response.h"
+#include "toolauth/service/single_flight.h"
 
 namespace toolauth::oauth {
 
@@ -78,7 +78,7 @@ class TokenCache {
   const core::Clock* clock_;
   TokenCacheOptions options_;
   std::map<std::string, CachedToken> tokens_;
-  SingleFlight<Result> flights_;
+  service::SingleFlight<Result> flights_;
   TokenCacheStats stats_;
 };
 

@@ -36,9 +36,9 @@
 
 #include "toolauth/core/clock.h"
 #include "toolauth/core/result.h"
-#include "toolauth/oauth/single_flight.h"
 #include "toolauth/oauth/token_response.h"
 #include "toolauth/oauth/vault_key.h"
+#include "toolauth/service/single_flight.h"
 #include "toolauth/service/state_store.h"
 
 namespace toolauth::oauth {
@@ -136,7 +136,7 @@ class TokenVault {
   service::StateStore* store_;
   VaultKey key_;
   const core::Clock* clock_;
-  SingleFlight<core::Result<FreshTokens>> flights_;
+  service::SingleFlight<core::Result<FreshTokens>> flights_;
   std::uint64_t refreshes_ = 0;
 };
 

@@ -4,7 +4,9 @@
 // configured CA) and cached. A token naming an unknown kid triggers a refetch, at most once
 // per cooldown, so a flood of random kids cannot turn into a flood of fetches; the keys are
 // also refetched once they are older than the maximum age. Both periods run on the shared
-// clock, so tests move them with the admin plane instead of sleeping.
+// clock, so tests move them with the admin plane instead of sleeping. Concurrent callers share
+// one fetch: the first requests after start-up all wait for it rather than being refused
+// while it runs.
 //
 // Thread safety: one io_context thread. find() (KeyResolver) reads the current set.
 
@@ -18,6 +20,7 @@
 #include "toolauth/core/result.h"
 #include "toolauth/http/client.h"
 #include "toolauth/jose/jwks.h"
+#include "toolauth/service/single_flight.h"
 
 namespace toolauth::service {
 
@@ -51,6 +54,7 @@ class JwksCache final : public jose::KeyResolver {
   std::optional<core::Clock::time_point> fetched_at_;
   std::optional<core::Clock::time_point> attempted_at_;
   std::uint64_t fetches_ = 0;
+  SingleFlight<core::Result<void>> fetching_;
 };
 
 }  // namespace toolauth::service

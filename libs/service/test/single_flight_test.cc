@@ -1,4 +1,4 @@
-#include "toolauth/oauth/single_flight.h"
+#include "toolauth/service/single_flight.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <stdexcept>
 
-namespace toolauth::oauth {
+namespace toolauth::service {
 namespace {
 
 namespace net = boost::asio;
@@ -121,4 +121,4 @@ TEST(SingleFlightTest, ACallAfterTheFlightLandedRunsAgain) {
 }
 
 }  // namespace
-}  // namespace toolauth::oauth
+}  // namespace toolauth::service

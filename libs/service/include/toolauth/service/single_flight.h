@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-namespace toolauth::oauth {
+namespace toolauth::service {
 
 template <class T>
 class SingleFlight {
@@ -87,4 +87,4 @@ class SingleFlight {
   std::uint64_t joined_ = 0;
 };
 
-}  // namespace toolauth::oauth
+}  // namespace toolauth::service
