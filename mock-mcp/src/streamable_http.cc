@@ -188,7 +188,7 @@ void Mount::journal(const http::Request& request, const AuthDecision& auth, int 
   record->reason = auth.reason;
   record->principal = auth.principal;
   record->headers = RequestRecord::kept_headers(request.headers, kSessionHeader);
-  if (auto session = request.headers.get(kSessionHeader))
+  if (auto session = request.headers.get(kSessionHeader); session && !record->session)
     record->session = jose::short_hash(*session);
   context_->journal->record_deferred("mcp", std::move(record));
 }
@@ -332,6 +332,7 @@ awaitable<http::Response> Mount::handle_post(http::Request& request,
     auto found = find_session(request, *principal);
     if (auto* error = std::get_if<http::Response>(&found)) co_return std::move(*error);
     session = std::get<std::shared_ptr<Session>>(found);
+    record.session = session->id_hash();  // the header names it exactly: no hashing again
     if (auto bad = check_protocol_header(request, session.get())) co_return std::move(*bad);
   }
   if (parsed.batch && !allows_batches(session->protocol_version())) {
