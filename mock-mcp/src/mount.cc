@@ -188,7 +188,7 @@ void Mount::register_methods() {
         auto result = co_await tool->run(arguments, tool_context);
         scope.session->end_request(request_id);
         if (!result.ok()) co_return result.error();
-        co_return result->to_json();
+        co_return std::move(*result).to_json();
       });
   d.add_sync("resources/list",
              [this](const nlohmann::json& params, jsonrpc::CallContext&) -> HandlerResult {
