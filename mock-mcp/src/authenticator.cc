@@ -214,8 +214,9 @@ AuthDecision Authenticator::check_api_key(const http::Request& request) const {
 }
 
 bool Authenticator::SameToken::operator()(std::string_view a, std::string_view b) const {
-  // Only reached for tokens of the same std::hash, so a length mismatch (known to whoever
-  // sent the token) may end it early. Word at a time: tokens run to a kilobyte and more.
+  // Called for the cached tokens in the presented one's bucket (libstdc++ compares their
+  // stored hashes first). A length mismatch may end it early: a token's length is no secret,
+  // it follows from its claims. Word at a time: tokens run to a kilobyte and more.
   if (a.size() != b.size()) return false;
   std::uint64_t diff = 0;
   std::size_t i = 0;

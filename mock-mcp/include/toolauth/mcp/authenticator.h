@@ -111,7 +111,8 @@ class Authenticator {
   // the whole token to be equal, compared in constant time: a forged or tampered token can
   // only ever match itself, and the time a near miss takes tells nothing of a cached token.
   // This replaces a SHA-256 of every presented token (a fifth of a call's instructions):
-  // a cryptographic digest is not needed when the key is the token and not its digest.
+  // a cryptographic digest is not needed when the key is the token and not its digest. The
+  // cost is memory: kMaxCachedTokens tokens of one or two kilobytes at most.
   struct TokenHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view token) const {
