@@ -1,6 +1,8 @@
 #include "toolauth/mcp/authenticator.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 #include "toolauth/core/constant_time.h"
 #include "toolauth/jose/error.h"
@@ -149,7 +151,7 @@ Authenticator::Authenticator(AuthPolicy policy, http::Client& client, const core
 }
 
 std::optional<jose::VerifiedJwt> Authenticator::accepted_by_defect(
-    const std::string& token, const core::Error& refusal) const {
+    std::string_view token, const core::Error& refusal) const {
   using jose::Errc;
   const bool tolerated = (defects_.accept_expired && refusal.code == Errc::token_expired) ||
                          (defects_.ignore_audience && refusal.code == Errc::audience_mismatch);
@@ -211,6 +213,25 @@ AuthDecision Authenticator::check_api_key(const http::Request& request) const {
   return refuse(401, "invalid_api_key", "the API key is not valid", "wrong_key");
 }
 
+bool Authenticator::SameToken::operator()(std::string_view a, std::string_view b) const {
+  // Called for the cached tokens in the presented one's bucket (libstdc++ compares their
+  // stored hashes first). A length mismatch may end it early: a token's length is no secret,
+  // it follows from its claims. Word at a time: tokens run to a kilobyte and more.
+  if (a.size() != b.size()) return false;
+  std::uint64_t diff = 0;
+  std::size_t i = 0;
+  for (; i + sizeof diff <= a.size(); i += sizeof diff) {
+    std::uint64_t x, y;
+    std::memcpy(&x, a.data() + i, sizeof x);
+    std::memcpy(&y, b.data() + i, sizeof y);
+    diff |= x ^ y;
+    // Keeps the compiler from stopping at the first difference.
+    asm volatile("" : "+r"(diff));
+  }
+  for (; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
 bool Authenticator::cached_still_valid(const CachedToken& cached) const {
   const auto now = clock_->unix_seconds();
   const auto leeway = policy_.bearer.leeway.count();
@@ -230,12 +251,11 @@ boost::asio::awaitable<AuthDecision> Authenticator::check_bearer(const http::Req
   if (header.size() < 7 || !http::iequals(header.substr(0, 7), "bearer ")) {
     co_return invalid_token("the Authorization header is not a bearer token", "malformed");
   }
-  std::string token(header.substr(7));
-  while (!token.empty() && token.front() == ' ') token.erase(0, 1);
+  std::string_view token = header.substr(7);
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   if (token.empty()) co_return invalid_token("the bearer token is empty", "malformed");
 
-  const std::string token_hash = jose::sha256_base64url(token);
-  if (auto it = cache_.find(token_hash); it != cache_.end()) {
+  if (auto it = cache_.find(token); it != cache_.end()) {
     if (cached_still_valid(it->second)) {
       ++cache_hits_;
       co_return authorize(it->second.principal, it->second.jti);
@@ -281,7 +301,7 @@ boost::asio::awaitable<AuthDecision> Authenticator::check_bearer(const http::Req
   const auto nbf =
       claims.contains("nbf") && claims["nbf"].is_number() ? claims["nbf"].get<std::int64_t>() : 0;
   auto shared = std::make_shared<const Principal>(std::move(principal));
-  if (exp != 0) cache_[token_hash] = CachedToken{shared, exp, nbf, verified->kid, jti};
+  if (exp != 0) cache_[std::string(token)] = CachedToken{shared, exp, nbf, verified->kid, jti};
   co_return authorize(std::move(shared), jti);
 }
 

@@ -25,13 +25,18 @@ int severity(std::string_view level) {
 
 ToolOutput ToolOutput::text(std::string text) {
   ToolOutput out;
-  out.content.push_back({{"type", "text"}, {"text", std::move(text)}});
+  auto& item = out.content.emplace_back(nlohmann::json::object());
+  item["type"] = "text";
+  item["text"] = std::move(text);
   return out;
 }
 
-nlohmann::json ToolOutput::to_json() const {
-  nlohmann::json out = {{"content", content}};
-  if (structured) out["structuredContent"] = *structured;
+nlohmann::json ToolOutput::to_json() const& { return ToolOutput(*this).to_json(); }
+
+nlohmann::json ToolOutput::to_json() && {
+  nlohmann::json out = nlohmann::json::object();
+  out["content"] = std::move(content);
+  if (structured) out["structuredContent"] = std::move(*structured);
   if (is_error) out["isError"] = true;
   return out;
 }

@@ -169,10 +169,12 @@ void Mount::register_methods() {
         const auto name = string_member(params, "name");
         const Tool* tool = catalog_.tool(name);
         if (tool == nullptr) co_return invalid_params("Unknown tool: " + name);
-        nlohmann::json arguments = nlohmann::json::object();
+        // The request's own arguments (params outlive the call), not a copy of them.
+        static const nlohmann::json kNoArguments = nlohmann::json::object();
+        const nlohmann::json* arguments = &kNoArguments;
         if (const auto* given = member(params, "arguments"); given && !given->is_null()) {
           if (!given->is_object()) co_return invalid_params("arguments must be an object");
-          arguments = *given;
+          arguments = given;
         }
         std::optional<nlohmann::json> progress_token;
         if (const auto* meta = member(params, "_meta")) {
@@ -185,10 +187,10 @@ void Mount::register_methods() {
         scope.session->begin_request(request_id);
         ToolContext tool_context(*scope.principal, *scope.session, *context_->clock, notes_,
                                  scope.emit, progress_token, request_id);
-        auto result = co_await tool->run(arguments, tool_context);
+        auto result = co_await tool->run(*arguments, tool_context);
         scope.session->end_request(request_id);
         if (!result.ok()) co_return result.error();
-        co_return result->to_json();
+        co_return std::move(*result).to_json();
       });
   d.add_sync("resources/list",
              [this](const nlohmann::json& params, jsonrpc::CallContext&) -> HandlerResult {

@@ -2,12 +2,15 @@
 
 #include <charconv>
 
+#include "toolauth/jose/hash.h"
+
 namespace toolauth::mcp {
 
 Session::Session(boost::asio::any_io_executor, std::string id, std::string protocol_version,
                  std::string principal_partition, core::Clock::time_point now)
     : last_used(now),
       id_(std::move(id)),
+      id_hash_(jose::short_hash(id_)),
       protocol_version_(std::move(protocol_version)),
       owner_(std::move(principal_partition)) {}
 

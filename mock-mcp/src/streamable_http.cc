@@ -147,6 +147,11 @@ std::variant<std::shared_ptr<Session>, http::Response> Mount::find_session(
   if (!id)
     return rpc_error_response(400, kServerError, "Bad Request: Mcp-Session-Id header is required");
   auto it = sessions_.find(*id);
+  if (it != sessions_.end() && idle(*it->second, context_->clock->now())) {
+    it->second->terminate();
+    sessions_.erase(it);
+    it = sessions_.end();
+  }
   // Another principal's session looks exactly like an unknown one: a stolen id is useless.
   if (it == sessions_.end() || it->second->owner() != principal.partition() ||
       it->second->terminated()) {
@@ -169,10 +174,17 @@ std::optional<http::Response> Mount::check_protocol_header(const http::Request& 
   return std::nullopt;
 }
 
-void Mount::purge_idle_sessions() {
+bool Mount::idle(const Session& session, core::Clock::time_point now) const {
+  return now - session.last_used >= config_.session_idle_timeout;
+}
+
+void Mount::purge_idle_sessions(bool now_or_never) {
   const auto now = context_->clock->now();
+  // The shared clock may also have been set back: then the sweep runs, and restarts the wait.
+  if (!now_or_never && now >= last_sweep_ && now - last_sweep_ < kSweepInterval) return;
+  last_sweep_ = now;
   std::erase_if(sessions_, [&](auto& item) {
-    if (now - item.second->last_used < config_.session_idle_timeout) return false;
+    if (!idle(*item.second, now)) return false;
     item.second->terminate();
     return true;
   });
@@ -188,7 +200,7 @@ void Mount::journal(const http::Request& request, const AuthDecision& auth, int 
   record->reason = auth.reason;
   record->principal = auth.principal;
   record->headers = RequestRecord::kept_headers(request.headers, kSessionHeader);
-  if (auto session = request.headers.get(kSessionHeader))
+  if (auto session = request.headers.get(kSessionHeader); session && !record->session)
     record->session = jose::short_hash(*session);
   context_->journal->record_deferred("mcp", std::move(record));
 }
@@ -316,6 +328,7 @@ awaitable<http::Response> Mount::handle_post(http::Request& request,
                                    "Invalid Request: Server already initialized");
     }
     if (auto bad = check_protocol_header(request, nullptr)) co_return std::move(*bad);
+    if (sessions_.size() >= MountConfig::kMaxSessions) purge_idle_sessions(true);
     if (sessions_.size() >= MountConfig::kMaxSessions) {
       co_return rpc_error_response(503, kServerError, "Too many sessions; end some with DELETE");
     }
@@ -332,6 +345,7 @@ awaitable<http::Response> Mount::handle_post(http::Request& request,
     auto found = find_session(request, *principal);
     if (auto* error = std::get_if<http::Response>(&found)) co_return std::move(*error);
     session = std::get<std::shared_ptr<Session>>(found);
+    record.session = session->id_hash();  // the header names it exactly: no hashing again
     if (auto bad = check_protocol_header(request, session.get())) co_return std::move(*bad);
   }
   if (parsed.batch && !allows_batches(session->protocol_version())) {

@@ -190,6 +190,29 @@ TEST_F(AuthenticatorTest, CachedTokenStillExpiresAndHonoursRevocation) {
   expect_refused(authenticate(authenticator, fresh), 401, "invalid_token", "revoked");
 }
 
+// The cache is keyed by the token's bytes: only the very token that was verified is served
+// from it, never one that differs in a single character and has the same length.
+TEST_F(AuthenticatorTest, TamperedTokenOfTheSameLengthIsNotServedFromTheCache) {
+  Authenticator authenticator(bearer_policy(), client_, clock_, revoked_);
+  const auto token = *forge_.valid(user_claims());
+  EXPECT_TRUE(authenticate(authenticator, "Bearer " + token).allowed);
+  // A character in the middle of the signature, so the change is never in its padding bits.
+  const auto signature = token.rfind('.') + 1;
+  auto tampered = token;
+  auto& c = tampered[signature + (token.size() - signature) / 2];
+  c = c == 'A' ? 'B' : 'A';
+  expect_refused(authenticate(authenticator, "Bearer " + tampered), 401, "invalid_token",
+                 "bad_signature");
+  EXPECT_EQ(authenticator.cache_hits(), 0u);
+  // Leading spaces are not part of the token: the cached entry serves it.
+  EXPECT_TRUE(authenticate(authenticator, "Bearer   " + token).allowed);
+  EXPECT_EQ(authenticator.cache_hits(), 1u);
+  // Nor is the tampered token cached by its refusal.
+  expect_refused(authenticate(authenticator, "Bearer " + tampered), 401, "invalid_token",
+                 "bad_signature");
+  EXPECT_EQ(authenticator.cache_hits(), 1u);
+}
+
 TEST_F(AuthenticatorTest, KeyRotationRefetchesTheJwksOncePerCooldown) {
   Authenticator authenticator(bearer_policy(), client_, clock_, revoked_);
   const auto old_token = "Bearer " + *forge_.valid(user_claims());

@@ -205,6 +205,19 @@ TEST_F(StreamableHttpTest, SlowToolFinishesWhenTheSharedClockAdvances) {
             "done after");
 }
 
+// Idle sessions are swept at most once per Mount::kSweepInterval, yet one idle for the idle
+// timeout (an hour by default) is refused at once, even right after a sweep.
+TEST_F(StreamableHttpTest, IdleSessionIsRefusedWithinTheSweepInterval) {
+  auto early = client("open");
+  early.initialize();
+  clock_.advance(3599s + 500ms);
+  auto late = client("open");
+  late.initialize();  // a sweep ran here: nothing was idle for an hour yet
+  clock_.advance(500ms);
+  EXPECT_EQ(early.call("echo", {{"message", "late"}}).status, 404);
+  EXPECT_EQ(late.call("echo", {{"message", "in time"}}).status, 200);
+}
+
 TEST_F(StreamableHttpTest, NotesBelongToTheirPrincipalOnly) {
   auto alice = keyed("primary");
   alice.initialize();

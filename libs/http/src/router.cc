@@ -96,19 +96,27 @@ boost::asio::awaitable<Response> Router::dispatch(Request& request) const {
     if (auto early = co_await pre_routing_(request)) co_return std::move(*early);
   }
   const auto path = split_path(request.path);
-  std::string allowed;
+  const auto serves = [&](const Route& route) {
+    return route.method == request.method ||
+           (route.method == Method::get && request.method == Method::head);
+  };
   bool bad_encoding = false;
+  // The first route (most specific first) of the request's method whose path matches; the
+  // others' paths are matched only when there is none, to say which methods would do.
   for (const auto& route : routes_) {
+    if (!serves(route)) continue;
     std::map<std::string, std::string, std::less<>> params;
     if (!matches(route, path, &params, &bad_encoding)) continue;
-    if (route.method != request.method &&
-        !(route.method == Method::get && request.method == Method::head)) {
-      const auto name = std::string(to_string(route.method));
-      if (allowed.find(name) == std::string::npos) allowed += (allowed.empty() ? "" : ", ") + name;
-      continue;
-    }
     request.path_params = std::move(params);
     co_return co_await route.handler(request);
+  }
+  std::string allowed;
+  for (const auto& route : routes_) {
+    if (serves(route)) continue;
+    std::map<std::string, std::string, std::less<>> params;
+    if (!matches(route, path, &params, &bad_encoding)) continue;
+    const auto name = std::string(to_string(route.method));
+    if (allowed.find(name) == std::string::npos) allowed += (allowed.empty() ? "" : ", ") + name;
   }
   if (bad_encoding) {
     co_return Response::json(400, {{"error", "invalid_request"},

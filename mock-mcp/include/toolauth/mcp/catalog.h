@@ -27,7 +27,8 @@ struct ToolOutput {
   bool is_error = false;
 
   static ToolOutput text(std::string text);
-  nlohmann::json to_json() const;
+  nlohmann::json to_json() const&;
+  nlohmann::json to_json() &&;  // moves the content in rather than copying it
 };
 
 using ToolResult = core::Result<ToolOutput, jsonrpc::RpcError>;

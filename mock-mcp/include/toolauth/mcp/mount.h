@@ -104,7 +104,12 @@ class Mount {
                                                                       const Principal& principal);
   std::optional<http::Response> check_protocol_header(const http::Request& request,
                                                       const Session* session) const;
-  void purge_idle_sessions();
+  // Ends the sessions idle for the idle timeout, in one sweep at most every kSweepInterval of
+  // the shared clock unless `now_or_never`: find_session refuses an idle session by itself, so
+  // the sweep only frees memory, and need not walk every session on every request.
+  static constexpr std::chrono::seconds kSweepInterval{1};
+  void purge_idle_sessions(bool now_or_never = false);
+  bool idle(const Session& session, core::Clock::time_point now) const;
   void register_methods();
   // Completes `record` (from the request and the decision) and hands it to the journal.
   void journal(const http::Request& request, const AuthDecision& auth, int status,
@@ -118,6 +123,7 @@ class Mount {
   NotesStore notes_;
   jsonrpc::Dispatcher dispatcher_;
   std::map<std::string, std::shared_ptr<Session>, std::less<>> sessions_;
+  core::Clock::time_point last_sweep_{};
 };
 
 // A JSON-RPC error as an HTTP response (id null), the shape the SDK's transport uses.

@@ -39,6 +39,8 @@ class Session {
           std::string principal_partition, core::Clock::time_point now);
 
   const std::string& id() const { return id_; }
+  // jose::short_hash of the id, what journals record instead of it (hashed once, not per use).
+  const std::string& id_hash() const { return id_hash_; }
   const std::string& protocol_version() const { return protocol_version_; }
   const std::string& owner() const { return owner_; }
   bool initialized = false;  // notifications/initialized received
@@ -89,6 +91,7 @@ class Session {
 
  private:
   std::string id_;
+  std::string id_hash_;
   std::string protocol_version_;
   std::string owner_;
   bool terminated_ = false;
