@@ -5,6 +5,7 @@
 #include "toolauth/core/json.h"
 #include "toolauth/emulator/api_version.h"
 #include "toolauth/emulator/foundry_features.h"
+#include "toolauth/emulator/hosted_consent_items.h"
 #include "toolauth/http/params.h"
 
 namespace toolauth::emulator {
@@ -97,6 +98,9 @@ std::optional<RuntimeApi::Route> RuntimeApi::route(std::string_view path) {
     if (!name.ok() || name->empty()) return std::nullopt;
     return Route{Endpoint::connection_token, std::move(*name)};
   }
+  if (segments.size() == 3 && segments[0] == "responses" && segments[1] == "current" &&
+      segments[2] == "consent_request")
+    return Route{Endpoint::consent_request, {}};
   return std::nullopt;
 }
 
@@ -156,6 +160,8 @@ awaitable<http::Response> RuntimeApi::handle(http::Request& request) {
   switch (route_of->endpoint) {
     case Endpoint::connection_token:
       co_return co_await connection_token(request, target, route_of->connection);
+    case Endpoint::consent_request:
+      co_return co_await consent_request(request, target);
   }
   co_return no_such_route();
 }
@@ -221,6 +227,44 @@ awaitable<http::Response> RuntimeApi::connection_token(const http::Request& requ
                                              {"scope", fresh.tokens.scopes}});
   response.headers.set("Cache-Control", "no-store");
   co_return response;
+}
+
+awaitable<http::Response> RuntimeApi::consent_request(const http::Request& request,
+                                                      const Target& target) {
+  // Nobody could follow the link for an application: there is no user to
+  // consent.
+  if (target.call->app_only) co_return user_required().response();
+  auto body = body_object(request);
+  if (!body || !body->contains("connection") || !(*body)["connection"].is_string() ||
+      (*body)["connection"].get<std::string>().empty()) {
+    co_return invalid_body("The body is {\"connection\": \"<name>\", \"server_label\"?: \"...\"}.")
+        .response();
+  }
+  std::string server_label;
+  if (body->contains("server_label")) {
+    if (!(*body)["server_label"].is_string() || (*body)["server_label"].get<std::string>().empty())
+      co_return invalid_body("server_label is a non-empty string.").response();
+    server_label = (*body)["server_label"].get<std::string>();
+  }
+  const auto name = (*body)["connection"].get<std::string>();
+  auto connection = oauth2_connection(target, name);
+  if (auto* refused = std::get_if<ApiError>(&connection)) co_return refused->response();
+  const auto& found = std::get<Connection>(connection);
+  if (server_label.empty()) server_label = found.name;
+  const auto context = tool_context(target, found);
+  if (s_.oauth2->consented(context)) {
+    journal(target, "consent_request", "already_consented");
+    co_return runtime_error(409, "AlreadyConsented",
+                            "The user has consented to connection '" + found.name +
+                                "' already: ask for the token instead.")
+        .response();
+  }
+  auto consent = s_.oauth2->ask_consent(context);
+  auto item = oauth_consent_request_item(consent.consent_link, server_label);
+  // The call is live: the common checks found it on this thread just now.
+  s_.calls->find(target.call_id)->consent_items.push_back(item);
+  journal(target, "consent_request", "emitted");
+  co_return http::Response::json(200, item);
 }
 
 }  // namespace toolauth::emulator

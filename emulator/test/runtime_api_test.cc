@@ -260,5 +260,116 @@ TEST_F(RuntimeApiTest, DelegatedTokenBeforeConsentIsConsentRequiredThenTheUsersT
   EXPECT_EQ(bob.body["consent_required"], true);
 }
 
+TEST_F(RuntimeApiTest, ConsentRequestAttachesAnItemToTheCallUntilTheUserConsented) {
+  const auto call = begin_call("runtime-agent", alice_, "alice");
+  auto reply = runtime("responses/current/consent_request", call, {{"connection", "oauth-invoke"}});
+  ASSERT_EQ(reply.status, 200) << reply.text;
+  const auto& item = reply.body;
+  EXPECT_EQ(item["type"], "oauth_consent_request");
+  EXPECT_TRUE(item["id"].get<std::string>().starts_with("oacr_"));
+  EXPECT_EQ(item["id"].get<std::string>().size(), 55u);
+  EXPECT_EQ(item["created_by"], nlohmann::json::object());
+  EXPECT_EQ(item["server_label"], "oauth-invoke");
+  const auto link = item["consent_link"].get<std::string>();
+  EXPECT_TRUE(link.starts_with(stack_->emulator().url() + "/oauth/consent/oauthreq_")) << link;
+  auto labelled = runtime("responses/current/consent_request", call,
+                          {{"connection", "oauth-invoke"}, {"server_label", "my-tools"}});
+  EXPECT_EQ(labelled.body["server_label"], "my-tools");
+  const auto items = stack_->on_server_thread(
+      [&] { return stack_->emulator().hosted_calls().find(call)->consent_items; });
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0], item);
+
+  // The link starts the normal consent flow for the call's user; afterwards
+  // there is nothing to ask, and the token is there.
+  approve(link, "alice");
+  auto again = runtime("responses/current/consent_request", call, {{"connection", "oauth-invoke"}});
+  expect_error(again, 409, "AlreadyConsented");
+  auto token = runtime("connections/oauth-invoke/token", call);
+  ASSERT_EQ(token.status, 200) << token.text;
+  EXPECT_EQ(claims_of(token.body["access_token"])["oid"], stack_->user_oid("alice"));
+}
+
+TEST_F(RuntimeApiTest, ConsentRequestNeedsAnOAuth2ConnectionAndAUser) {
+  const auto call = begin_call("runtime-agent", alice_, "alice");
+  expect_error(runtime("responses/current/consent_request", call), 400, "InvalidRequest");
+  expect_error(runtime("responses/current/consent_request", call, {{"connection", 7}}), 400,
+               "InvalidRequest");
+  expect_error(runtime("responses/current/consent_request", call,
+                       {{"connection", "oauth-invoke"}, {"server_label", ""}}),
+               400, "InvalidRequest");
+  expect_error(runtime("responses/current/consent_request", call, {{"connection", "nope"}}), 404,
+               "ConnectionNotFound");
+  expect_error(runtime("responses/current/consent_request", call, {{"connection", "api-key"}}), 400,
+               "UnsupportedAuthType");
+  const auto app_call = begin_call("runtime-agent", alice_, "alice", /*app_only=*/true);
+  expect_error(
+      runtime("responses/current/consent_request", app_call, {{"connection", "oauth-invoke"}}), 400,
+      "UserRequired");
+}
+
+// The container itself (the test container, a real process) asks for the
+// consent item while it serves alice's request; the caller gets it in the
+// response, which is incomplete.
+class RuntimeApiHostedTest : public RuntimeApiTest {
+ protected:
+  void create_hosted(const std::string& name) {
+    http::Headers preview;
+    preview.set("Foundry-Features", "HostedAgents=V1Preview");
+    nlohmann::json definition = {
+        {"kind", "hosted"},
+        {"container_protocol_versions", {{{"protocol", "responses"}, {"version", "2.0.0"}}}},
+        {"container_configuration", {{"command", TOOLAUTH_HOSTED_TEST_CONTAINER}}}};
+    auto created =
+        stack_->call(http::Method::post, stack_->project_url("alpha") + "/agents?api-version=v1",
+                     alice_, {{"name", name}, {"definition", definition}}, preview);
+    ASSERT_EQ(created.status, 200) << created.text;
+  }
+  HttpReply respond(const std::string& agent, nlohmann::json body) {
+    body["agent"] = {{"type", "agent_reference"}, {"name", agent}};
+    return stack_->call(http::Method::post, stack_->project_url("alpha") + "/openai/v1/responses",
+                        alice_, body);
+  }
+};
+
+TEST_F(RuntimeApiHostedTest, ConsentItemReachesTheCallerInTheJsonResponseWhichIsIncomplete) {
+  create_hosted("runtime-hosted-json");
+  auto reply = respond("runtime-hosted-json", {{"input", "consent:oauth-invoke"}});
+  ASSERT_EQ(reply.status, 200) << reply.text;
+  const auto& runtime_answer = reply.body["seen"]["runtime"];
+  ASSERT_EQ(runtime_answer["status"], 200) << runtime_answer.dump();
+  EXPECT_EQ(reply.body["status"], "incomplete");
+  const auto& output = reply.body["output"];
+  ASSERT_EQ(output.size(), 2u) << reply.text;
+  EXPECT_EQ(output[0]["type"], "message");
+  EXPECT_EQ(output[1], runtime_answer["body"]);
+  EXPECT_EQ(output[1]["type"], "oauth_consent_request");
+  // Following the link consents for alice, the caller of the request.
+  approve(output[1]["consent_link"], "alice");
+  auto later = respond("runtime-hosted-json", {{"input", "consent:oauth-invoke"}});
+  EXPECT_EQ(later.body["seen"]["runtime"]["status"], 409) << later.text;
+  EXPECT_EQ(later.body["status"], "completed");
+}
+
+TEST_F(RuntimeApiHostedTest, ConsentItemReachesTheCallerInTheStreamWhichEndsIncomplete) {
+  create_hosted("runtime-hosted-sse");
+  auto reply = respond("runtime-hosted-sse", {{"input", "consent:oauth-invoke"}, {"stream", true}});
+  ASSERT_EQ(reply.status, 200) << reply.text;
+  ASSERT_EQ(reply.events.size(), 4u) << reply.text;
+  EXPECT_EQ(reply.events[0].event, "response.created");
+  EXPECT_EQ(reply.events[1].event, "response.output_item.added");
+  EXPECT_EQ(reply.events[2].event, "response.output_item.done");
+  EXPECT_EQ(reply.events[3].event, "response.incomplete");
+  const auto added = nlohmann::json::parse(reply.events[1].data);
+  EXPECT_EQ(added["item"]["type"], "oauth_consent_request");
+  EXPECT_EQ(added["output_index"], 1);
+  const auto done = nlohmann::json::parse(reply.events[2].data);
+  EXPECT_EQ(done["item"], added["item"]);
+  const auto terminal = nlohmann::json::parse(reply.events[3].data);
+  EXPECT_EQ(terminal["type"], "response.incomplete");
+  EXPECT_EQ(terminal["response"]["status"], "incomplete");
+  EXPECT_EQ(terminal["response"]["output"][1], added["item"]);
+}
+
 }  // namespace
 }  // namespace toolauth::emulator

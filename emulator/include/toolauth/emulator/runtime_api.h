@@ -10,6 +10,11 @@
 //        connection, from the vault (refreshed single-flight when expiring), or
 //        {"consent_required": true, "consent_link", "server_label"} (the
 //        consent link prompt agents get, bound to the call's user)
+//   POST {project}/runtime/responses/current/consent_request?api-version=v1
+//        {"connection", "server_label"?}: an oauth_consent_request item for the
+//        call's user, inserted into the response the caller gets
+//        (hosted_consent_items.h); 409 AlreadyConsented when the vault holds
+//        the user's entry
 //
 // Off unless enabled (EmulatorServerOptions::runtime_api): then every path
 // under runtime/ answers 404 NotFound. Enabled, in this order: project (404
@@ -68,7 +73,7 @@ class RuntimeApi {
   void mount(http::Router& router);
 
  private:
-  enum class Endpoint { connection_token };
+  enum class Endpoint { connection_token, consent_request };
   struct Route {
     Endpoint endpoint;
     std::string connection;  // connections/{connection}/token, percent-decoded
@@ -80,6 +85,8 @@ class RuntimeApi {
   boost::asio::awaitable<http::Response> connection_token(const http::Request& request,
                                                           const Target& target,
                                                           const std::string& name);
+  boost::asio::awaitable<http::Response> consent_request(const http::Request& request,
+                                                         const Target& target);
   // The project's OAuth2 connection `name`, or the error to answer.
   std::variant<Connection, ApiError> oauth2_connection(const Target& target,
                                                        const std::string& name) const;
