@@ -25,8 +25,12 @@ TEST(EmulatorMutantsTest, EveryEmulatorDefectHasExactlyOneMutantAndViceVersa) {
   for (const auto& m : emulator_mutants()) {
     EXPECT_TRUE(declared.insert(m.defect).second) << "declared twice: " << m.defect;
   }
+  // The hosted-agent defects are not the agent-service profile's to catch.
+  const std::set<std::string> hosted_agent = {"obo-any-audience"};
   std::set<std::string> known;
-  for (auto name : emulator::known_emulator_defects()) known.emplace(name);
+  for (auto name : emulator::known_emulator_defects()) {
+    if (!hosted_agent.contains(std::string(name))) known.emplace(name);
+  }
   EXPECT_EQ(declared, known);
   EXPECT_GE(emulator_mutants().size(), 15u);  // issue 6: at least 15 emulator mutants
 }

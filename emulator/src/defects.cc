@@ -33,6 +33,7 @@ constexpr std::array<std::string_view, kDefectCount> kNames = {
     "vault-in-memory",
     "obo-wrong-scope",
     "approval-skips-consent",
+    "obo-any-audience",
 };
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 namespace toolauth::emulator {
 namespace {
 
@@ -49,6 +51,17 @@ TEST(HostedCallRegistryTest, UnknownOrPrefixCallIdIsRefused) {
   EXPECT_EQ(registry.find(id + "0"), nullptr);
   registry.end("not-a-call");  // ignored
   EXPECT_NE(registry.find(id), nullptr);
+}
+
+TEST(HostedCallRegistryTest, ConsentItemsLiveAndDieWithTheCall) {
+  HostedCallRegistry registry;
+  std::string id = registry.begin(call_for("alice"));
+  registry.find(id)->consent_items.push_back({{"type", "oauth_consent_request"}});
+  EXPECT_EQ(std::as_const(registry).find(id)->consent_items.size(), 1u);
+  registry.end(id);
+  EXPECT_EQ(registry.find(id), nullptr);
+  // A new call starts with none.
+  EXPECT_TRUE(registry.find(registry.begin(call_for("alice")))->consent_items.empty());
 }
 
 }  // namespace

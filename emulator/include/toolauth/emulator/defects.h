@@ -44,10 +44,10 @@ enum class Defect {
   vault_in_memory,              // the vault lives in memory: a restart forgets every consent
   obo_wrong_scope,              // on-behalf-of asks for the audience without "/.default"
   approval_skips_consent,       // an approved call goes out without the connection's auth
+  obo_any_audience,             // runtime API obo_token ignores the agent's scope allow-list
 };
 
-inline constexpr std::size_t kDefectCount =
-    static_cast<std::size_t>(Defect::approval_skips_consent) + 1;
+inline constexpr std::size_t kDefectCount = static_cast<std::size_t>(Defect::obo_any_audience) + 1;
 
 // "leak-key-across-connections", ... as --defect takes them.
 std::string_view to_string(Defect defect);
