@@ -213,6 +213,7 @@ class CrashLoop {
       consentChecks: 0,
       consentsKept: 0,
       consentsLost: 0,
+      acknowledgedAtKillKept: 0,
       interruptedRefreshReconsents: 0,
       entriesChecked: 0,
       entriesUnreadable: 0,
@@ -433,12 +434,13 @@ class CrashLoop {
   }
 
   async iteration(i, point) {
+    const reusedBefore = this.stats.refreshTokensReused + this.stats.familiesRevokedForReuse;
     await this.clearFaults();
     let interrupted = null; // the user whose refresh the kill interrupted
     if (point.startsWith('callback')) {
       await this.revokeConsent('bob');
       const asked = await this.whoami('bob');
-      if (!asked.consentLink) throw new Error('bob was not asked to consent after her entry was revoked');
+      if (!asked.consentLink) throw new Error('bob was not asked to consent after his entry was revoked');
       const callback = await this.callbackFor('bob', asked.consentLink);
       if (point === 'callback-after-acknowledged') {
         const page = await this.http.request(callback);
@@ -496,6 +498,8 @@ class CrashLoop {
     if (interrupted) {
       const entry = this.entryOf(entries, interrupted);
       if (!entry || !entry.refresh_in_flight) this.fail(i, point, `${interrupted}'s entry carries no refresh-in-flight mark`);
+    } else if (point === 'refresh-after-store' && this.entryOf(entries, 'alice')?.refresh_in_flight !== false) {
+      this.fail(i, point, "alice's refreshed entry is missing or still marked in flight");
     }
 
     // Every acknowledged consent is still usable; the interrupted one asks again.
@@ -516,6 +520,7 @@ class CrashLoop {
       const after = await this.whoami(name);
       if (after.status === 'completed' && after.oid === this.users[name].oid && !after.consentLink) {
         this.stats.consentsKept += 1;
+        if (point === 'callback-after-acknowledged' && name === 'bob') this.stats.acknowledgedAtKillKept += 1;
       } else {
         this.stats.consentsLost += 1;
         this.fail(i, point, `${name}'s acknowledged consent was lost (${after.status}${after.consentLink ? ', asked again' : ''})`);
@@ -526,7 +531,7 @@ class CrashLoop {
     if (!this.acknowledged.has('bob')) await this.consent('bob');
 
     await this.readIdpJournal();
-    if (this.stats.refreshTokensReused > 0 || this.stats.familiesRevokedForReuse > 0) {
+    if (this.stats.refreshTokensReused + this.stats.familiesRevokedForReuse > reusedBefore) {
       this.fail(i, point, 'mock-idp journalled a refresh token presented twice');
     }
   }
@@ -569,6 +574,7 @@ class CrashLoop {
       ...POINTS.map((p) => `  ${p.padEnd(34)} ${s.kills[p]}`),
       `consents acknowledged to the browser: ${s.consentsAcknowledged}`,
       `acknowledged consents checked after a restart: ${s.consentChecks}, kept: ${s.consentsKept}, lost: ${s.consentsLost}`,
+      `consents acknowledged just before the kill and kept: ${s.acknowledgedAtKillKept} of ${s.kills['callback-after-acknowledged']}`,
       `interrupted refreshes that asked for a new consent (never a reuse): ${s.interruptedRefreshReconsents}`,
       `vault entries checked: ${s.entriesChecked}, unreadable: ${s.entriesUnreadable}`,
       `refreshes redeemed at mock-idp: ${s.refreshesAtIdp}, distinct refresh tokens presented: ${this.usesByHash.size}`,
