@@ -36,7 +36,7 @@ const POINTS = [
   'refresh-after-answer', // the IdP rotated the refresh token and holds its answer
   'refresh-after-store', // the new tokens are stored; mock-mcp holds the tool call
 ];
-const HOLD_MS = 400; // how long the IdP or mock-mcp holds a request the emulator is killed in
+const HOLD_MS = 800; // how long the IdP or mock-mcp holds a request the emulator is killed in
 
 function usage(message) {
   console.error(`crash_loop: ${message}\nusage: crash_loop.mjs --toolauth PATH [--iterations N] [--seed N]`);
@@ -459,21 +459,26 @@ class CrashLoop {
       }
     } else {
       await this.expireTokens();
-      const call = this.whoami('alice', await this.userToken('alice'));
+      // The hold is in place before the call goes out.
       if (point === 'refresh-before-answer') {
         await this.idpFault('hold-refresh', 'refresh_token', { latency_ms: HOLD_MS });
-        await this.killDuring(call, async () => (await this.faultHits(this.idpUrl, 'hold-refresh')) > 0, 'the IdP holding the refresh');
-        interrupted = 'alice';
       } else if (point === 'refresh-after-answer') {
         await this.idpFault('hold-refresh-answer', 'refresh_token', { latency_ms: HOLD_MS, after_handling: true });
-        await this.killDuring(call, async () => (await this.readIdpJournal()).some(
-          (e) => e.grant_type === 'refresh_token' && e.fault_after_handling), 'the IdP rotating the refresh token');
-        interrupted = 'alice';
       } else {
         await this.admin(this.mcpUrl, 'faults', {
           method: 'POST',
           body: { id: 'hold-call', match: { endpoint: 'mcp', tool: 'whoami', oid: this.users.alice.oid }, action: { latency_ms: HOLD_MS }, count: 1 },
         });
+      }
+      const call = this.whoami('alice', await this.userToken('alice'));
+      if (point === 'refresh-before-answer') {
+        await this.killDuring(call, async () => (await this.faultHits(this.idpUrl, 'hold-refresh')) > 0, 'the IdP holding the refresh');
+        interrupted = 'alice';
+      } else if (point === 'refresh-after-answer') {
+        await this.killDuring(call, async () => (await this.readIdpJournal()).some(
+          (e) => e.grant_type === 'refresh_token' && e.fault_after_handling), 'the IdP rotating the refresh token');
+        interrupted = 'alice';
+      } else {
         await this.killDuring(call, async () => (await this.faultHits(this.mcpUrl, 'hold-call')) > 0, 'mock-mcp holding the tool call');
       }
     }
