@@ -167,6 +167,8 @@ struct EmulatorServer::Impl {
                         {"key_id", e.key_id},
                         {"sealed_with_current_key", e.sealed_with_current_key},
                         {"has_refresh_token", e.has_refresh_token},
+                        {"refresh_in_flight", e.refresh_in_flight},
+                        {"readable", e.readable},
                         {"expires_at", seconds(e.expires_at)},
                         {"updated_at", seconds(e.updated_at)}});
       }

@@ -39,12 +39,18 @@ std::optional<http::Response> fault_response(const IdentityProvider& idp,
 
 boost::asio::awaitable<std::optional<http::Response>> injected_fault(
     IdentityProvider& idp, const http::Request& request,
-    const std::map<std::string, std::string>& context, nlohmann::json& entry) {
+    const std::map<std::string, std::string>& context, nlohmann::json& entry,
+    std::optional<service::FaultAction>* after_handling) {
   namespace net = boost::asio;
   if (idp.faults().idle()) co_return std::nullopt;
   auto fault = idp.faults().take(context);
   if (!fault) co_return std::nullopt;
   entry["fault"] = true;
+  if (fault->after_handling && after_handling != nullptr) {
+    entry["fault_after_handling"] = true;
+    *after_handling = std::move(fault);
+    co_return std::nullopt;
+  }
   if (fault->latency.count() > 0) {
     net::steady_timer delay(co_await net::this_coro::executor, fault->latency);
     co_await delay.async_wait(net::use_awaitable);
@@ -55,6 +61,19 @@ boost::asio::awaitable<std::optional<http::Response>> injected_fault(
     entry["status"] = response->status;
   }
   co_return response;
+}
+
+boost::asio::awaitable<http::Response> answer_after_handling(const IdentityProvider& idp,
+                                                             const http::Request& request,
+                                                             const service::FaultAction& fault,
+                                                             http::Response answer) {
+  namespace net = boost::asio;
+  if (fault.latency.count() > 0) {
+    net::steady_timer delay(co_await net::this_coro::executor, fault.latency);
+    co_await delay.async_wait(net::use_awaitable);
+  }
+  auto replaced = fault_response(idp, request, fault);
+  co_return replaced ? std::move(*replaced) : std::move(answer);
 }
 
 }  // namespace toolauth::idp

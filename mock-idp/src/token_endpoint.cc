@@ -96,7 +96,12 @@ net::awaitable<http::Response> TokenEndpoint::handle(http::Request& request, boo
                                                             {"client_id", presented_client},
                                                             {"scope", form->get_or("scope", "")},
                                                             {"user", form->get_or("username", "")}};
-  if (auto response = co_await injected_fault(idp, request, fault_context, entry)) {
+  // A fault "after_handling" lets the grant happen (a code or refresh token is redeemed and
+  // journalled) and then delays or loses the answer: what a client that crashed, timed out or
+  // lost its connection mid-request must survive without presenting the token again.
+  std::optional<service::FaultAction> after_handling;
+  if (auto response =
+          co_await injected_fault(idp, request, fault_context, entry, &after_handling)) {
     idp.journal().record("token", entry);
     co_return std::move(*response);
   }
@@ -118,10 +123,15 @@ net::awaitable<http::Response> TokenEndpoint::handle(http::Request& request, boo
                        segment, v1_endpoint, grant_type, std::move(*client)};
   auto result = co_await grant->second.handler(context);
   for (const auto& [key, value] : context.journal.items()) entry[key] = value;
-  if (!result.ok()) co_return fail(result.error());
-  entry["outcome"] = "issued";
-  idp.journal().record("token", entry);
-  co_return token_response(*result);
+  auto answer = result.ok() ? std::optional<http::Response>() : fail(result.error());
+  if (result.ok()) {
+    entry["outcome"] = "issued";
+    idp.journal().record("token", entry);
+    answer = token_response(*result);
+  }
+  if (after_handling)
+    co_return co_await answer_after_handling(idp, request, *after_handling, std::move(*answer));
+  co_return std::move(*answer);
 }
 
 core::Result<ScopeRequest, AadError> requested_scopes(const TokenContext& context,

@@ -121,6 +121,41 @@ TEST_F(RefreshTokenTest, StrictModeReuseRevokesTheWholeFamily) {
   EXPECT_EQ(entries[0].fields["family_revoked"], 1);
 }
 
+// A fault "after_handling" carries the refresh out and loses its answer: the client never
+// sees the new token, yet the presented one is spent. A client that sends it again is reusing
+// it, and the journal shows the same `use` twice and the family revoked.
+TEST_F(RefreshTokenTest, AnAnswerLostAfterHandlingLeavesTheTokenSpent) {
+  carol_consents();
+  const auto first =
+      password_tokens(kFabrikam, "carol@fabrikam.onmicrosoft.com", "carol-Passw0rd!",
+                      "mcp.tools offline_access", fabrikam_resource())["refresh_token"]
+          .get<std::string>();
+  server_.on_server_thread([&] {
+    auto added = server_.provider().faults().add(
+        {{"match", {{"endpoint", "token"}, {"grant_type", "refresh_token"}}},
+         {"action", {{"drop", true}, {"after_handling", true}}},
+         {"count", 1}});
+    ASSERT_TRUE(added.ok()) << added.error().message();
+  });
+  EXPECT_THROW(refresh(kFabrikam, first), std::runtime_error);  // no answer at all
+  auto handled = server_.journal().query(
+      {.kind = "token",
+       .where = {{"grant_type", "refresh_token"}, {"fault_after_handling", "true"}}});
+  ASSERT_EQ(handled.size(), 1u);
+  EXPECT_EQ(handled[0].fields["outcome"], "issued");
+  EXPECT_EQ(handled[0].fields["use"], jose::short_hash(first));
+
+  auto again = refresh(kFabrikam, first);
+  EXPECT_EQ(again.status, 400);
+  EXPECT_EQ(aadsts(again), 50173);
+  EXPECT_EQ(server_.journal()
+                .query({.kind = "token", .where = {{"use", jose::short_hash(first)}}})
+                .size(),
+            2u);
+  EXPECT_EQ(
+      server_.journal().query({.kind = "token", .where = {{"reuse_detected", "true"}}}).size(), 1u);
+}
+
 TEST_F(RefreshTokenTest, StrictModeChainWorksWithoutReuse) {
   carol_consents();
   auto token = password_tokens(kFabrikam, "carol@fabrikam.onmicrosoft.com", "carol-Passw0rd!",

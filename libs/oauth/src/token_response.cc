@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "toolauth/core/json.h"
+#include "toolauth/http/error.h"
 
 namespace toolauth::oauth {
 namespace {
@@ -110,6 +111,14 @@ std::string TokenError::summary() const {
   }
   if (retry_after) out += " retry after " + std::to_string(retry_after->count()) + "s";
   return out;
+}
+
+bool TokenError::outcome_unknown() const {
+  if (failure == TokenFailure::malformed_response) return http_status >= 200 && http_status < 300;
+  if (failure != TokenFailure::transient || http_status != 0) return false;
+  // Failures before a byte of the request went out leave the grant unused.
+  return transport != http::Errc::connect_failed && transport != http::Errc::tls_failed &&
+         transport != http::Errc::invalid_url && transport != http::Errc::unsupported_scheme;
 }
 
 std::optional<std::chrono::seconds> parse_retry_after(const http::Headers& headers) {

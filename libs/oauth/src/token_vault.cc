@@ -50,6 +50,7 @@ struct TokenVault::Row {
   std::string user;
   std::string key_id;
   std::string sealed;
+  bool refresh_in_flight = false;
 };
 
 VaultTokens VaultTokens::from(const TokenResponse& response, std::string token_url) {
@@ -77,10 +78,24 @@ core::Result<std::unique_ptr<TokenVault>> TokenVault::open(service::StateStore& 
       "  token_url TEXT NOT NULL,"
       "  expires_at_ms INTEGER NOT NULL,"
       "  has_refresh_token INTEGER NOT NULL,"
-      "  updated_at_ms INTEGER NOT NULL"
+      "  updated_at_ms INTEGER NOT NULL,"
+      "  refresh_in_flight INTEGER NOT NULL DEFAULT 0"
       ") WITHOUT ROWID;"
       "CREATE INDEX IF NOT EXISTS oauth_vault_by_user ON oauth_vault (user);");
   if (!created.ok()) return storage(created.error());
+  // A vault created before the in-flight mark existed gets the column (no mark on any row).
+  auto has_mark = [&store]() -> core::Result<bool> {
+    TOOLAUTH_ASSIGN_OR_RETURN(auto column,
+                              store.prepare("SELECT 1 FROM pragma_table_info('oauth_vault') "
+                                            "WHERE name = 'refresh_in_flight'"));
+    return column.step();
+  }();
+  if (!has_mark.ok()) return storage(has_mark.error());
+  if (!*has_mark) {
+    auto added = store.exec(
+        "ALTER TABLE oauth_vault ADD COLUMN refresh_in_flight INTEGER NOT NULL DEFAULT 0");
+    if (!added.ok()) return storage(added.error());
+  }
   return std::unique_ptr<TokenVault>(new TokenVault(store, std::move(key), clock));
 }
 
@@ -105,12 +120,12 @@ core::Result<void> TokenVault::put(const std::string& key, const std::string& us
 
   auto statement = store_->prepare(
       "INSERT INTO oauth_vault (entry_key, user, key_id, sealed, scopes, token_url, "
-      "expires_at_ms, has_refresh_token, updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-      "?9) "
+      "expires_at_ms, has_refresh_token, updated_at_ms, refresh_in_flight) VALUES (?1, ?2, ?3, "
+      "?4, ?5, ?6, ?7, ?8, ?9, 0) "
       "ON CONFLICT (entry_key) DO UPDATE SET user = excluded.user, key_id = excluded.key_id, "
       "sealed = excluded.sealed, scopes = excluded.scopes, token_url = excluded.token_url, "
       "expires_at_ms = excluded.expires_at_ms, has_refresh_token = excluded.has_refresh_token, "
-      "updated_at_ms = excluded.updated_at_ms");
+      "updated_at_ms = excluded.updated_at_ms, refresh_in_flight = 0");
   if (!statement.ok()) return storage(statement.error());
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(sealed->data());
   for (auto bound :
@@ -127,8 +142,8 @@ core::Result<void> TokenVault::put(const std::string& key, const std::string& us
 }
 
 core::Result<std::optional<TokenVault::Row>> TokenVault::read_row(const std::string& key) const {
-  auto statement =
-      store_->prepare("SELECT user, key_id, sealed FROM oauth_vault WHERE entry_key = ?1");
+  auto statement = store_->prepare(
+      "SELECT user, key_id, sealed, refresh_in_flight FROM oauth_vault WHERE entry_key = ?1");
   if (!statement.ok()) return storage(statement.error());
   if (auto bound = statement->bind(1, key); !bound.ok()) return storage(bound.error());
   auto found = statement->step();
@@ -138,7 +153,8 @@ core::Result<std::optional<TokenVault::Row>> TokenVault::read_row(const std::str
   return std::optional<Row>(Row{.key = key,
                                 .user = statement->column_text(0),
                                 .key_id = statement->column_text(1),
-                                .sealed = std::string(blob.begin(), blob.end())});
+                                .sealed = std::string(blob.begin(), blob.end()),
+                                .refresh_in_flight = statement->column_int64(3) != 0});
 }
 
 core::Result<VaultTokens> TokenVault::open_row(const Row& row) const {
@@ -190,7 +206,7 @@ core::Result<std::optional<VaultTokens>> TokenVault::get(const std::string& key)
 core::Result<std::vector<VaultEntryInfo>> TokenVault::list() const {
   auto statement = store_->prepare(
       "SELECT entry_key, user, scopes, token_url, key_id, has_refresh_token, expires_at_ms, "
-      "updated_at_ms FROM oauth_vault ORDER BY entry_key");
+      "updated_at_ms, refresh_in_flight, sealed FROM oauth_vault ORDER BY entry_key");
   if (!statement.ok()) return storage(statement.error());
   std::vector<VaultEntryInfo> out;
   for (;;) {
@@ -204,8 +220,15 @@ core::Result<std::vector<VaultEntryInfo>> TokenVault::list() const {
                         .key_id = statement->column_text(4),
                         .has_refresh_token = statement->column_int64(5) != 0,
                         .expires_at = from_millis(statement->column_int64(6)),
-                        .updated_at = from_millis(statement->column_int64(7))};
+                        .updated_at = from_millis(statement->column_int64(7)),
+                        .refresh_in_flight = statement->column_int64(8) != 0};
     info.sealed_with_current_key = info.key_id == key_.id();
+    const auto sealed = statement->column_blob(9);
+    info.readable = open_row({.key = info.key,
+                              .user = info.user,
+                              .key_id = info.key_id,
+                              .sealed = std::string(sealed.begin(), sealed.end())})
+                        .ok();
     out.push_back(std::move(info));
   }
   return out;
@@ -242,7 +265,7 @@ core::Result<std::size_t> TokenVault::revoke_user(const std::string& user) {
 core::Result<nlohmann::json> TokenVault::export_entries() const {
   auto statement = store_->prepare(
       "SELECT entry_key, user, key_id, sealed, scopes, token_url, expires_at_ms, "
-      "has_refresh_token, updated_at_ms FROM oauth_vault ORDER BY entry_key");
+      "has_refresh_token, updated_at_ms, refresh_in_flight FROM oauth_vault ORDER BY entry_key");
   if (!statement.ok()) return storage(statement.error());
   nlohmann::json out = nlohmann::json::object();
   for (;;) {
@@ -258,7 +281,8 @@ core::Result<nlohmann::json> TokenVault::export_entries() const {
         {"token_url", statement->column_text(5)},
         {"expires_at_ms", statement->column_int64(6)},
         {"has_refresh_token", statement->column_int64(7) != 0},
-        {"updated_at_ms", statement->column_int64(8)}};
+        {"updated_at_ms", statement->column_int64(8)},
+        {"refresh_in_flight", statement->column_int64(9) != 0}};
   }
   return out;
 }
@@ -272,6 +296,7 @@ core::Result<void> TokenVault::import_entries(const nlohmann::json& entries) {
     std::string key, user, key_id, sealed, scopes, token_url;
     std::int64_t expires_at_ms, updated_at_ms;
     bool has_refresh_token;
+    bool refresh_in_flight = false;
   };
   std::vector<Imported> rows;
   for (const auto& item : entries.items()) {
@@ -298,6 +323,11 @@ core::Result<void> TokenVault::import_entries(const nlohmann::json& entries) {
       return bad("has_refresh_token");
     }
     row.has_refresh_token = entry["has_refresh_token"].get<bool>();
+    // Optional (exports made before the mark existed have none).
+    if (entry.contains("refresh_in_flight")) {
+      if (!entry["refresh_in_flight"].is_boolean()) return bad("refresh_in_flight");
+      row.refresh_in_flight = entry["refresh_in_flight"].get<bool>();
+    }
     if (!entry.contains("sealed") || !entry["sealed"].is_string()) return bad("sealed");
     auto sealed = jose::base64url_decode(entry["sealed"].get<std::string>());
     if (!sealed.ok() || row.user.empty()) return bad(row.user.empty() ? "user" : "sealed");
@@ -310,8 +340,8 @@ core::Result<void> TokenVault::import_entries(const nlohmann::json& entries) {
       TOOLAUTH_ASSIGN_OR_RETURN(
           auto insert,
           store_->prepare("INSERT INTO oauth_vault (entry_key, user, key_id, sealed, scopes, "
-                          "token_url, expires_at_ms, has_refresh_token, updated_at_ms) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+                          "token_url, expires_at_ms, has_refresh_token, updated_at_ms, "
+                          "refresh_in_flight) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
       const auto* bytes = reinterpret_cast<const std::uint8_t*>(row.sealed.data());
       TOOLAUTH_RETURN_IF_ERROR(insert.bind(1, row.key));
       TOOLAUTH_RETURN_IF_ERROR(insert.bind(2, row.user));
@@ -322,6 +352,7 @@ core::Result<void> TokenVault::import_entries(const nlohmann::json& entries) {
       TOOLAUTH_RETURN_IF_ERROR(insert.bind(7, row.expires_at_ms));
       TOOLAUTH_RETURN_IF_ERROR(insert.bind(8, std::int64_t{row.has_refresh_token ? 1 : 0}));
       TOOLAUTH_RETURN_IF_ERROR(insert.bind(9, row.updated_at_ms));
+      TOOLAUTH_RETURN_IF_ERROR(insert.bind(10, std::int64_t{row.refresh_in_flight ? 1 : 0}));
       TOOLAUTH_RETURN_IF_ERROR(insert.step());
     }
     return {};
@@ -352,6 +383,17 @@ boost::asio::awaitable<core::Result<FreshTokens>> TokenVault::fresh(std::string 
       key, [this, key, refresh = std::move(refresh)] { return refresh_entry(key, refresh); });
 }
 
+core::Result<void> TokenVault::mark_refresh_in_flight(const std::string& key, bool in_flight) {
+  // One autocommit statement: with synchronous=FULL it is on disk when step() returns.
+  TOOLAUTH_ASSIGN_OR_RETURN(
+      auto update,
+      store_->prepare("UPDATE oauth_vault SET refresh_in_flight = ?1 WHERE entry_key = ?2"));
+  TOOLAUTH_RETURN_IF_ERROR(update.bind(1, std::int64_t{in_flight ? 1 : 0}));
+  TOOLAUTH_RETURN_IF_ERROR(update.bind(2, key));
+  TOOLAUTH_RETURN_IF_ERROR(update.step());
+  return {};
+}
+
 boost::asio::awaitable<core::Result<FreshTokens>> TokenVault::refresh_entry(std::string key,
                                                                             Refresher refresh) {
   auto row = read_row(key);
@@ -360,11 +402,25 @@ boost::asio::awaitable<core::Result<FreshTokens>> TokenVault::refresh_entry(std:
   auto current = open_row(**row);
   if (!current.ok()) co_return current.error();
   const std::string user = (*row)->user;
+  if ((*row)->refresh_in_flight) {
+    // Only one flight per entry runs in this process, and this is it: the mark was left by a
+    // refresh whose outcome never reached the vault (the process died, or the answer was
+    // lost). The IdP may have redeemed and rotated that refresh token, and presenting it again
+    // would be reuse (RFC 9700 §4.14.2: the whole family is revoked). Never send it again.
+    if (auto deleted = revoke(key); !deleted.ok()) co_return deleted.error();
+    co_return consent_required(
+        "an earlier refresh of this entry never completed (the emulator stopped or the answer "
+        "was lost); its refresh token may have been rotated, so it is not sent again");
+  }
   if (current->refresh_token.empty()) {
     if (auto deleted = revoke(key); !deleted.ok()) co_return deleted.error();
     co_return consent_required("the access token expired and there is no refresh token");
   }
   const std::string sent = current->refresh_token;
+  // Durable before the refresh token leaves: whatever happens from here until the answer is
+  // stored, a restarted process finds the mark and does not present this token again.
+  if (auto marked = mark_refresh_in_flight(key, true); !marked.ok())
+    co_return storage(marked.error());
   ++refreshes_;
   auto answer = co_await refresh(*current);
 
@@ -375,12 +431,19 @@ boost::asio::awaitable<core::Result<FreshTokens>> TokenVault::refresh_entry(std:
   if (*stored && !unchanged) co_return FreshTokens{**stored, false};
   if (!answer.ok()) {
     const auto& error = answer.error();
-    if (error.needs_consent()) {
+    if (error.needs_consent() || error.outcome_unknown()) {
       if (unchanged) {
         if (auto deleted = revoke(key); !deleted.ok()) co_return deleted.error();
       }
-      co_return consent_required("refresh refused: " + error.summary());
+      co_return consent_required(error.needs_consent()
+                                     ? "refresh refused: " + error.summary()
+                                     : "the refresh's outcome is unknown (" + error.summary() +
+                                           "); its refresh token may have been rotated");
     }
+    if (!*stored) co_return consent_required("the entry was revoked while it was being refreshed");
+    // The IdP answered and refused: the refresh token was not redeemed and stays usable.
+    if (auto cleared = mark_refresh_in_flight(key, false); !cleared.ok())
+      co_return storage(cleared.error());
     co_return core::Error{error.is_transient() ? Errc::refresh_unavailable : Errc::refresh_rejected,
                           error.summary()};
   }
@@ -390,6 +453,7 @@ boost::asio::awaitable<core::Result<FreshTokens>> TokenVault::refresh_entry(std:
   // RFC 6749 §6: without a new refresh token the old one stays valid.
   if (updated.refresh_token.empty()) updated.refresh_token = sent;
   if (updated.scopes.empty()) updated.scopes = current->scopes;
+  // Replaces the tokens and clears the mark in one statement.
   if (auto saved = put(key, user, updated); !saved.ok()) co_return saved.error();
   co_return FreshTokens{std::move(updated), true};
 }

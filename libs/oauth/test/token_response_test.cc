@@ -142,5 +142,24 @@ TEST(TokenResponseTest, TransportFailuresAreTransientAndKeepTheirCode) {
   EXPECT_NE(e.summary().find("transient"), std::string::npos);
 }
 
+TEST(TokenResponseTest, OutcomeIsUnknownOnlyWhenTheRequestMayHaveBeenCarriedOut) {
+  // Never sent, or answered: the grant was not redeemed behind our back.
+  for (auto code : {http::Errc::connect_failed, http::Errc::tls_failed, http::Errc::invalid_url,
+                    http::Errc::unsupported_scheme}) {
+    EXPECT_FALSE(transport_failure(core::Error{code, "x"}).outcome_unknown()) << int(code);
+  }
+  EXPECT_FALSE(
+      expect_error(answer(503, R"({"error":"temporarily_unavailable"})")).outcome_unknown());
+  EXPECT_FALSE(expect_error(answer(400, R"({"error":"invalid_grant"})")).outcome_unknown());
+  EXPECT_FALSE(bad_request("http to a remote host").outcome_unknown());
+  // Sent and maybe carried out: no answer, or a success we could not read.
+  for (auto code : {http::Errc::timeout, http::Errc::connection_closed, http::Errc::protocol_error,
+                    http::Errc::response_too_large}) {
+    EXPECT_TRUE(transport_failure(core::Error{code, "x"}).outcome_unknown()) << int(code);
+  }
+  EXPECT_TRUE(expect_error(answer(200, "{}")).outcome_unknown());
+  EXPECT_FALSE(expect_error(answer(500, "<html>")).outcome_unknown());
+}
+
 }  // namespace
 }  // namespace toolauth::oauth

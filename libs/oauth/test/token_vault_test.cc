@@ -5,9 +5,11 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <filesystem>
 
 #include "idp_for_oauth.h"
 #include "temp_dir.h"
+#include "toolauth/http/error.h"
 #include "toolauth/oauth/authorization_request.h"
 #include "toolauth/oauth/error.h"
 #include "toolauth/oauth/pkce.h"
@@ -430,6 +432,206 @@ TEST_F(TokenVaultTest, RevokedWhileRefreshingIsNotResurrected) {
   ASSERT_TRUE(result.has_value());
   EXPECT_EQ(result->code(), Errc::consent_required);
   EXPECT_FALSE(vault_->get(kEntry).value().has_value());
+}
+
+// The "refresh in flight" mark (crash safety): a refresh token whose refresh may have been
+// redeemed without the answer reaching the vault is never presented again.
+class TokenVaultInFlightTest : public ::testing::Test {
+ protected:
+  TokenVaultInFlightTest() { vault_ = open_vault(*store_); }
+
+  // Another StateStore on the same file: what a restarted process sees on disk.
+  std::unique_ptr<service::StateStore> open_store() const {
+    return service::StateStore::open(dir_.file("emulator.db")).value();
+  }
+  std::unique_ptr<TokenVault> open_vault(service::StateStore& store) const {
+    return TokenVault::open(store, VaultKey::load(dir_.path(), std::nullopt).value(), clock_)
+        .value();
+  }
+  static bool marked_on_disk(service::StateStore& store) {
+    auto select =
+        store.prepare("SELECT refresh_in_flight FROM oauth_vault WHERE entry_key = ?1").value();
+    EXPECT_TRUE(select.bind(1, kEntry).ok());
+    EXPECT_TRUE(select.step().value());
+    return select.column_int64(0) != 0;
+  }
+  VaultTokens expiring_tokens() const {
+    return {.access_token = "access-1",
+            .refresh_token = "refresh-1",
+            .obtained_at = clock_.now(),
+            .expires_at = clock_.now() + seconds(3600),
+            .scopes = "s",
+            .token_url = "https://login.example/token"};
+  }
+  core::Result<FreshTokens> fresh_in(TokenVault& vault, FakeRefresher& refresher) {
+    return toolauth::testing::run_sync<core::Result<FreshTokens>>(
+        [&]() { return vault.fresh(kEntry, refresher.refresher()); });
+  }
+
+  service::testing::TempDir dir_;
+  core::ManualClock clock_;
+  std::unique_ptr<service::StateStore> store_ = open_store();
+  std::unique_ptr<TokenVault> vault_;
+};
+
+TEST_F(TokenVaultInFlightTest, TheMarkIsOnDiskBeforeTheRefreshTokenLeaves) {
+  ASSERT_TRUE(vault_->put(kEntry, kUser, expiring_tokens()).ok());
+  EXPECT_FALSE(marked_on_disk(*open_store()));
+  clock_.advance(seconds(3600));
+  bool marked_when_sent = false;
+  TokenVault::Refresher refresher = [&](const VaultTokens&) -> net::awaitable<TokenResult> {
+    // Read through another connection: only committed data is visible there.
+    marked_when_sent = marked_on_disk(*open_store());
+    TokenResponse response;
+    response.access_token = "access-2";
+    response.refresh_token = "refresh-2";
+    response.expires_in = seconds(3600);
+    response.received_at = clock_.now();
+    co_return response;
+  };
+  auto result = toolauth::testing::run_sync<core::Result<FreshTokens>>(
+      [&]() { return vault_->fresh(kEntry, refresher); });
+  ASSERT_TRUE(result.ok()) << result.error().message();
+  EXPECT_TRUE(marked_when_sent);
+  // Stored with the new pair, in the same statement that clears the mark.
+  EXPECT_FALSE(marked_on_disk(*open_store()));
+  EXPECT_EQ(vault_->get(kEntry).value()->refresh_token, "refresh-2");
+}
+
+TEST_F(TokenVaultInFlightTest, KilledMidRefreshTheNextProcessNeverSendsThatRefreshTokenAgain) {
+  ASSERT_TRUE(vault_->put(kEntry, kUser, expiring_tokens()).ok());
+  clock_.advance(seconds(3600));
+  {
+    // The first process sends refresh-1 and dies before the answer is stored.
+    net::io_context io;
+    FakeRefresher first(clock_);
+    first.gate = std::make_shared<net::steady_timer>(io, net::steady_timer::time_point::max());
+    net::co_spawn(
+        io,
+        [&]() -> net::awaitable<void> { (void)co_await vault_->fresh(kEntry, first.refresher()); },
+        net::detached);
+    io.poll();
+    ASSERT_EQ(first.sent, std::vector<std::string>{"refresh-1"});
+    io.stop();
+  }
+  vault_.reset();
+  store_.reset();
+
+  auto restarted_store = open_store();
+  auto restarted = open_vault(*restarted_store);
+  auto listed = restarted->list().value();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_TRUE(listed[0].refresh_in_flight);
+  EXPECT_TRUE(listed[0].readable);
+  FakeRefresher second(clock_);
+  auto result = fresh_in(*restarted, second);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.code(), Errc::consent_required);
+  EXPECT_NE(result.error().detail.find("never completed"), std::string::npos);
+  EXPECT_TRUE(second.sent.empty());
+  EXPECT_FALSE(restarted->get(kEntry).value().has_value());
+
+  // A new consent replaces the entry without a mark; it refreshes normally.
+  ASSERT_TRUE(restarted->put(kEntry, kUser, expiring_tokens()).ok());
+  EXPECT_FALSE(marked_on_disk(*restarted_store));
+  clock_.advance(seconds(3600));
+  ASSERT_TRUE(fresh_in(*restarted, second).ok());
+  EXPECT_EQ(second.sent, std::vector<std::string>{"refresh-1"});
+}
+
+TEST_F(TokenVaultInFlightTest, AMarkedEntryServesItsAccessTokenWhileItIsFresh) {
+  ASSERT_TRUE(vault_->put(kEntry, kUser, expiring_tokens()).ok());
+  ASSERT_TRUE(store_->exec("UPDATE oauth_vault SET refresh_in_flight = 1").ok());
+  FakeRefresher refresher(clock_);
+  auto result = fresh_in(*vault_, refresher);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->tokens.access_token, "access-1");
+  EXPECT_FALSE(result->refreshed);
+  EXPECT_TRUE(refresher.sent.empty());
+}
+
+TEST_F(TokenVaultInFlightTest, AnErrorAnswerClearsTheMarkAndKeepsTheRefreshToken) {
+  ASSERT_TRUE(vault_->put(kEntry, kUser, expiring_tokens()).ok());
+  clock_.advance(seconds(3600));
+  FakeRefresher refresher(clock_);
+  refresher.failure = failure_of(TokenFailure::transient, "temporarily_unavailable", 503);
+  EXPECT_EQ(fresh_in(*vault_, refresher).code(), Errc::refresh_unavailable);
+  EXPECT_FALSE(marked_on_disk(*store_));
+  // The IdP refused it, so it was not redeemed: the retry may send it again.
+  refresher.failure.reset();
+  ASSERT_TRUE(fresh_in(*vault_, refresher).ok());
+  EXPECT_EQ(refresher.sent, (std::vector<std::string>{"refresh-1", "refresh-1"}));
+}
+
+TEST_F(TokenVaultInFlightTest, ALostAnswerCountsTheRefreshTokenAsSpent) {
+  ASSERT_TRUE(vault_->put(kEntry, kUser, expiring_tokens()).ok());
+  clock_.advance(seconds(3600));
+  FakeRefresher refresher(clock_);
+  // Connect refused: nothing left, the entry stays and is not marked.
+  refresher.failure = transport_failure(core::Error{http::Errc::connect_failed, "refused"});
+  EXPECT_EQ(fresh_in(*vault_, refresher).code(), Errc::refresh_unavailable);
+  EXPECT_FALSE(marked_on_disk(*store_));
+  // Timed out waiting for the answer: the IdP may have rotated it.
+  refresher.failure = transport_failure(core::Error{http::Errc::timeout, "no answer"});
+  auto result = fresh_in(*vault_, refresher);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.code(), Errc::consent_required);
+  EXPECT_NE(result.error().detail.find("outcome is unknown"), std::string::npos);
+  EXPECT_FALSE(vault_->get(kEntry).value().has_value());
+  EXPECT_EQ(refresher.sent.size(), 2u);
+}
+
+TEST_F(TokenVaultInFlightTest, TheMarkTravelsInExportsAndOldExportsImportUnmarked) {
+  ASSERT_TRUE(vault_->put(kEntry, kUser, expiring_tokens()).ok());
+  ASSERT_TRUE(store_->exec("UPDATE oauth_vault SET refresh_in_flight = 1").ok());
+  auto exported = vault_->export_entries().value();
+  EXPECT_EQ(exported[kEntry]["refresh_in_flight"], true);
+  ASSERT_TRUE(vault_->import_entries(exported).ok());
+  EXPECT_TRUE(marked_on_disk(*store_));
+  exported[kEntry].erase("refresh_in_flight");
+  ASSERT_TRUE(vault_->import_entries(exported).ok());
+  EXPECT_FALSE(marked_on_disk(*store_));
+  exported[kEntry]["refresh_in_flight"] = "yes";
+  auto refused = vault_->import_entries(exported);
+  EXPECT_EQ(refused.code(), Errc::invalid_argument);
+  EXPECT_NE(refused.error().detail.find("refresh_in_flight"), std::string::npos);
+}
+
+TEST_F(TokenVaultInFlightTest, AVaultMadeBeforeTheMarkGetsItsColumnAndKeepsItsEntries) {
+  vault_.reset();
+  store_.reset();
+  std::filesystem::remove(dir_.file("emulator.db"));
+  store_ = open_store();
+  ASSERT_TRUE(
+      store_
+          ->exec("CREATE TABLE oauth_vault (entry_key TEXT PRIMARY KEY, user TEXT NOT NULL, "
+                 "key_id TEXT NOT NULL, sealed BLOB NOT NULL, scopes TEXT NOT NULL, "
+                 "token_url TEXT NOT NULL, expires_at_ms INTEGER NOT NULL, "
+                 "has_refresh_token INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL) "
+                 "WITHOUT ROWID")
+          .ok());
+  ASSERT_TRUE(store_
+                  ->exec("INSERT INTO oauth_vault VALUES ('old/entry', 'u', 'k', x'00', 's', "
+                         "'https://login.example/token', 0, 1, 0)")
+                  .ok());
+  vault_ = open_vault(*store_);
+  auto listed = vault_->list().value();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_FALSE(listed[0].refresh_in_flight);
+  EXPECT_FALSE(listed[0].readable);
+  ASSERT_TRUE(vault_->put(kEntry, kUser, expiring_tokens()).ok());
+  EXPECT_TRUE(vault_->get(kEntry).ok());
+  vault_ = open_vault(*store_);  // opening again finds the column
+}
+
+TEST_F(TokenVaultTest, ListingTellsWhetherEachRowOpens) {
+  ASSERT_TRUE(vault_->put(kEntry, kUser, tokens()).ok());
+  ASSERT_TRUE(vault_->put("alpha/github/bob-oid", "bob-oid", tokens()).ok());
+  sql("UPDATE oauth_vault SET sealed = substr(sealed, 1, 20) WHERE user = 'bob-oid'");
+  auto listed = vault_->list().value();
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_TRUE(listed[0].readable);
+  EXPECT_FALSE(listed[1].readable);
 }
 
 // Against the real IdP: alice signs in once, then concurrent tool calls after expiry cause

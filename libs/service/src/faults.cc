@@ -72,6 +72,9 @@ core::Result<FaultAction> parse_action(const json& value) {
     } else if (key == "drop") {
       if (!item.is_boolean()) return bad(path, "expected true or false");
       action.drop_connection = item.get<bool>();
+    } else if (key == "after_handling") {
+      if (!item.is_boolean()) return bad(path, "expected true or false");
+      action.after_handling = item.get<bool>();
     } else if (key == "extra") {
       if (!item.is_object()) return bad(path, "expected an object");
       action.extra = item;
@@ -102,6 +105,7 @@ json FaultAction::to_json() const {
   if (retry_after_seconds) out["retry_after"] = *retry_after_seconds;
   if (latency.count() != 0) out["latency_ms"] = latency.count();
   if (drop_connection) out["drop"] = true;
+  if (after_handling) out["after_handling"] = true;
   if (!extra.empty()) out["extra"] = extra;
   return out;
 }

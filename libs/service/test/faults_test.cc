@@ -58,6 +58,7 @@ TEST(FaultInjectorTest, EveryActionMemberIsParsedAndListedBack) {
                        {"retry_after", 5},
                        {"latency_ms", 200},
                        {"drop", true},
+                       {"after_handling", true},
                        {"extra", {{"suberror", "bad_token"}}}};
   FaultInjector faults;
   ASSERT_TRUE(faults.add(rule_with(action, {{"endpoint", "token"}})).ok());
@@ -69,6 +70,7 @@ TEST(FaultInjectorTest, EveryActionMemberIsParsedAndListedBack) {
   EXPECT_EQ(taken->retry_after_seconds, 5);
   EXPECT_EQ(taken->latency, 200ms);
   EXPECT_TRUE(taken->drop_connection);
+  EXPECT_TRUE(taken->after_handling);
   EXPECT_EQ(taken->extra, (json{{"suberror", "bad_token"}}));
   EXPECT_EQ(taken->to_json(), action);
   EXPECT_EQ(faults.list()["rules"][0]["action"], action);
@@ -241,6 +243,8 @@ TEST(FaultInjectorTest, RefusesWrongTypesInTheAction) {
   expect_refused({{"action", {{"retry_after", -5}}}},
                  "action.retry_after: expected a non-negative integer (seconds)");
   expect_refused({{"action", {{"drop", "false"}}}}, "action.drop: expected true or false");
+  expect_refused({{"action", {{"after_handling", 1}}}},
+                 "action.after_handling: expected true or false");
   expect_refused({{"action", {{"extra", json::array()}}}}, "action.extra: expected an object");
   expect_refused({{"action", {{"error", 1}}}}, "action.error: expected a string");
   expect_refused({{"action", {{"code", nullptr}}}}, "action.code: expected a string");

@@ -76,6 +76,11 @@ struct TokenError {
     return failure == TokenFailure::invalid_grant || failure == TokenFailure::interaction_required;
   }
   bool is_transient() const { return failure == TokenFailure::transient; }
+  // Whether the server may have carried out the request without us learning how: a success
+  // status whose body could not be read, or no HTTP answer after the request may have been
+  // written (a timeout, a connection closed or a garbled answer; not a failed connect or TLS
+  // handshake). A single-use grant (a rotating refresh token) must then count as spent.
+  bool outcome_unknown() const;
   // "invalid_grant AADSTS50173 (HTTP 400)" and the like: for logs and journals.
   std::string summary() const;
 };

@@ -18,9 +18,19 @@
 // concurrent callers wait for the refresh in flight, so a refresh token is never sent twice.
 // The refreshed pair replaces the old one in one statement. A refresh refused with
 // invalid_grant (or interaction_required) deletes the entry and reports consent_required;
-// a transient failure keeps the entry and reports refresh_unavailable. After a resource
-// server answered 401, pass the rejected access token: the entry is refreshed unless someone
-// already replaced that token.
+// a refusal the IdP answered with a transient error keeps the entry and reports
+// refresh_unavailable. After a resource server answered 401, pass the rejected access token:
+// the entry is refreshed unless someone already replaced that token.
+//
+// Crash safety: before a refresh token is sent, the entry is marked "refresh in flight" in a
+// committed (fsynced) statement; storing the answer clears the mark in the same statement that
+// replaces the tokens, and an error answer from the IdP clears it. An IdP that rotates refresh
+// tokens may have redeemed the token as soon as the request left, so an entry whose mark
+// survives — the process was killed before the answer was stored, or the answer was lost on
+// the way (TokenError::outcome_unknown) — never presents that token again: its next refresh
+// deletes the entry and reports consent_required, and the user consents again. (Presenting it
+// would be refresh-token reuse, for which RFC 9700 §4.14.2 has the IdP revoke the family.)
+// Its access token is still served while it is fresh.
 //
 // Threading: one thread (the StateStore's). The store and clock must outlive the vault, and
 // the vault the fresh() calls in flight.
@@ -67,6 +77,8 @@ struct VaultEntryInfo {
   bool has_refresh_token = false;
   core::Clock::time_point expires_at;
   core::Clock::time_point updated_at;
+  bool refresh_in_flight = false;  // a refresh was sent and its answer is not stored (yet)
+  bool readable = false;           // opens and authenticates under the current key
 };
 
 struct FreshTokens {
@@ -88,7 +100,8 @@ class TokenVault {
   // refresh URL with its client credentials).
   using Refresher = std::function<boost::asio::awaitable<TokenResult>(const VaultTokens&)>;
 
-  // Creates the table when missing. Errors: Errc::storage_error.
+  // Creates the table when missing (and adds the in-flight mark's column to an older one).
+  // Errors: Errc::storage_error.
   static core::Result<std::unique_ptr<TokenVault>> open(service::StateStore& store, VaultKey key,
                                                         const core::Clock& clock);
 
@@ -107,15 +120,17 @@ class TokenVault {
 
   // Every row as stored — still sealed, so an export holds no readable token — for the admin
   // plane's state export: {"<entry key>": {"user", "key_id", "sealed" (base64url), "scopes",
-  // "token_url", "expires_at_ms", "has_refresh_token", "updated_at_ms"}}.
+  // "token_url", "expires_at_ms", "has_refresh_token", "updated_at_ms", "refresh_in_flight"}}
+  // (refresh_in_flight is optional on import: false when absent).
   core::Result<nlohmann::json> export_entries() const;
   // Replaces every entry with those of an export, in one transaction: on any error nothing
   // has changed. Rows sealed under another key import as they are (and read as
   // entry_unreadable). Errors: Errc::invalid_argument naming the bad member, storage_error.
   core::Result<void> import_entries(const nlohmann::json& entries);
 
-  // Errors: Errc::consent_required (no entry, no refresh token, or the refresh was refused
-  // with invalid_grant / interaction_required: the entry is gone), Errc::refresh_unavailable
+  // Errors: Errc::consent_required (no entry, no refresh token, the refresh was refused
+  // with invalid_grant / interaction_required, or an earlier refresh never completed: the
+  // entry is gone), Errc::refresh_unavailable
   // (transient; the entry is kept), Errc::refresh_rejected (misconfiguration; kept),
   // Errc::entry_unreadable, Errc::storage_error. Details name the IdP's error (summary()).
   boost::asio::awaitable<core::Result<FreshTokens>> fresh(std::string key, Refresher refresh,
@@ -130,6 +145,7 @@ class TokenVault {
   struct Row;
   core::Result<std::optional<Row>> read_row(const std::string& key) const;
   core::Result<VaultTokens> open_row(const Row& row) const;
+  core::Result<void> mark_refresh_in_flight(const std::string& key, bool in_flight);
   boost::asio::awaitable<core::Result<FreshTokens>> refresh_entry(std::string key,
                                                                   Refresher refresh);
 

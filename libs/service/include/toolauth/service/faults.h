@@ -10,9 +10,15 @@
 //    "match": {"endpoint": "token", "grant_type": "refresh_token"},  // "*": any value present
 //    "action": {"status": 400, "error": "invalid_grant", "error_description": "...",
 //               "code": "AADSTS50173", "retry_after": 5, "latency_ms": 200, "drop": false,
-//               "extra": {...}},
+//               "after_handling": false, "extra": {...}},
 //    "count": 1,          // fires at most this often (absent: without limit)
 //    "probability": 0.5}  // in (0, 1]; drawn from std::mt19937_64 seeded with the seed
+//
+// "after_handling": true applies the latency and drop to the answer of a request the server
+// has carried out (its effects stand: a code or refresh token stays redeemed, the journal
+// records it) — an answer that arrives late or is lost on the way. mock-idp's token endpoint
+// honours it (crash and lost-answer tests of refresh-token rotation); other endpoints and
+// servers apply the action before handling, as without it.
 //
 // Draws are reproducible: with the same seed, rules and sequence of take() calls, the same
 // rules fire. Only rules with a probability below 1 that otherwise match consume a draw.
@@ -44,6 +50,7 @@ struct FaultAction {
   std::optional<int> retry_after_seconds;
   std::chrono::milliseconds latency{0};
   bool drop_connection = false;
+  bool after_handling = false;  // latency and drop apply to the answer, once handled
   nlohmann::json extra = nlohmann::json::object();
 
   // The action in the rule JSON's shape, with only the members that are set.
