@@ -7,6 +7,12 @@
 // whose behalf the container is acting. A call id is therefore a capability: it is random
 // (128 bits), bound to one agent and one user, and dies with its response.
 //
+// A call whose caller is an application (an app-only token: another agent, a daemon) has no
+// user: the container acts as its own agent identity, and nobody can be asked to consent.
+//
+// Defect call-id-not-bound-to-user: end() keeps the call findable, so an ended request's id
+// still acts for its user while the container serves someone else.
+//
 // Threading: the server's io_context thread.
 
 #include <map>
@@ -14,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "toolauth/emulator/defects.h"
 #include "toolauth/emulator/tool_auth.h"
 
 namespace toolauth::emulator {
@@ -24,10 +31,13 @@ struct HostedCall {
   std::string agent_version;
   CallerIdentity user;      // the signed-in caller of the Responses request
   std::string response_id;  // the response the container is producing
+  // The caller was an application (an app-only token): no user is involved.
+  bool app_only = false;
 };
 
 class HostedCallRegistry {
  public:
+  explicit HostedCallRegistry(EmulatorDefects defects = {}) : defects_(defects) {}
   // Registers a call and returns its new id.
   std::string begin(HostedCall call);
   // The call with this id while it is live; nullopt when the id is unknown or has ended.
@@ -37,6 +47,7 @@ class HostedCallRegistry {
   std::size_t live() const { return calls_.size(); }
 
  private:
+  EmulatorDefects defects_;
   std::map<std::string, HostedCall, std::less<>> calls_;
 };
 
