@@ -13,13 +13,16 @@
 //   - a tool that needs the user's consent (JSON-RPC -32006, the consent link as the message)
 //     ends the response `incomplete` with an `oauth_consent_request` item; the user consents
 //     and sends the same input again;
-//   - an on-behalf-of token for another API comes from the emulator's runtime API (an
-//     emulator extension: FOUNDRY_PROJECT_ENDPOINT/runtime/obo_token).
+//   - the emulator's runtime API (an emulator extension, FOUNDRY_PROJECT_ENDPOINT/runtime/)
+//     gives what the real service does not: an on-behalf-of token for another API, and the
+//     user's delegated token of an OAuth2 connection (or, without consent yet, the platform
+//     emits the oauth_consent_request item into the response).
 //
 // Instead of a model, the input is one JSON instruction (README.md "The instructions"):
 //   {"toolauth":"call","tool":"<label>___<tool>","arguments":{},"call_id"?:"previous"|"<id>"}
 //   {"toolauth":"headers"}                    the names of the request headers it received
 //   {"toolauth":"obo","scope":"api://<app>/.default"}
+//   {"toolauth":"token","connection":"<OAuth2 connection>"}   the user's delegated token
 // and the answer is one assistant message whose text is a JSON object ("toolauth": "result",
 // "headers", "obo" or "error"). No token is ever written to an answer or a log.
 import { randomBytes } from 'node:crypto';
@@ -118,8 +121,18 @@ function claimsOf(jwt) {
   return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8'));
 }
 
-async function oboToken(scope, callId) {
-  const response = await fetch(`${env.FOUNDRY_PROJECT_ENDPOINT}/runtime/obo_token?api-version=v1`, {
+// What a token says, never the token.
+function shownClaims(jwt) {
+  const c = claimsOf(jwt);
+  const claims = {};
+  for (const name of ['aud', 'iss', 'tid', 'oid', 'sub', 'scp', 'roles', 'azp', 'appid', 'idtyp', 'ver']) {
+    if (c[name] !== undefined) claims[name] = c[name];
+  }
+  return claims;
+}
+
+async function runtime(path, callId, body) {
+  const response = await fetch(`${env.FOUNDRY_PROJECT_ENDPOINT}/runtime/${path}?api-version=v1`, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${await agentToken()}`,
@@ -127,20 +140,32 @@ async function oboToken(scope, callId) {
       'foundry-features': PREVIEW_RUNTIME,
       'x-agent-foundry-call-id': callId,
     },
-    body: JSON.stringify({ scope }),
+    body: JSON.stringify(body),
   });
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok || typeof body.access_token !== 'string') {
-    const error = body.error ?? {};
-    throw new AgentError('runtime', response.status, error.code ?? `http_${response.status}`, error.message ?? '');
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = answer.error ?? {};
+    throw new AgentError('runtime', response.status, error.innererror?.code ?? error.code ?? `http_${response.status}`, error.message ?? '');
   }
-  // What the token says, never the token.
-  const c = claimsOf(body.access_token);
-  const claims = {};
-  for (const name of ['aud', 'iss', 'tid', 'oid', 'sub', 'scp', 'roles', 'azp', 'appid', 'idtyp', 'ver']) {
-    if (c[name] !== undefined) claims[name] = c[name];
+  return answer;
+}
+
+async function oboToken(scope, callId) {
+  const answer = await runtime('obo_token', callId, { scope });
+  if (typeof answer.access_token !== 'string') throw new AgentError('runtime', 200, 'no_token', 'obo_token answered no access_token');
+  return { toolauth: 'obo', scope, claims: shownClaims(answer.access_token) };
+}
+
+// The user's own delegated token for an OAuth2 connection, for an agent that calls the API
+// itself. Without consent yet, the platform emits the consent item into this response.
+async function delegatedToken(connection, callId) {
+  const answer = await runtime(`connections/${encodeURIComponent(connection)}/token`, callId, {});
+  if (answer.consent_required) {
+    await runtime('responses/current/consent_request', callId, { connection });
+    return { toolauth: 'consent_requested', connection };
   }
-  return { toolauth: 'obo', scope, claims };
+  if (typeof answer.access_token !== 'string') throw new AgentError('runtime', 200, 'no_token', 'the connection token answer has no access_token');
+  return { toolauth: 'token', connection, claims: shownClaims(answer.access_token) };
 }
 
 // --- Responses ------------------------------------------------------------------------------
@@ -207,6 +232,8 @@ async function respond(headers, body) {
       response.output.push(message(await toolboxCall(String(instruction.tool ?? ''), instruction.arguments ?? {}, useCallId)));
     } else if (instruction.toolauth === 'obo') {
       response.output.push(message(await oboToken(String(instruction.scope ?? ''), callId)));
+    } else if (instruction.toolauth === 'token') {
+      response.output.push(message(await delegatedToken(String(instruction.connection ?? ''), callId)));
     } else {
       response.output.push(message({ toolauth: 'error', source: 'agent', status: 0, code: 'unknown_instruction', message: `unknown instruction "${instruction.toolauth}"` }));
     }
