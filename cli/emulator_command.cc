@@ -28,7 +28,10 @@ int run_emulator(int argc, char** argv) {
       "only; repeatable; the names are in emulator/README.md)",
       cxxopts::value<std::vector<std::string>>())(
       "mcp-call-errors", "shape of mcp_call.error: string or structured (openai-node >= 7.5)",
-      cxxopts::value<std::string>()->default_value("string"));
+      cxxopts::value<std::string>()->default_value("string"))(
+      "runtime-api",
+      "serve the hosted-agent runtime API under {project}/runtime/ (an emulator extension, not "
+      "in the real service; see emulator/README.md)");
   auto parsed = parse_arguments(options, argc, argv);
   if (auto* code = std::get_if<int>(&parsed)) return *code;
   const auto& args = std::get<cxxopts::ParseResult>(parsed);
@@ -75,6 +78,7 @@ int run_emulator(int argc, char** argv) {
     return 2;
   }
   o.mcp_call_errors = *errors;
+  o.runtime_api = args.count("runtime-api") > 0;
   o.logger = *logger;
   o.defects = std::move(defects);
   return serve_until_signalled("emulator", io,

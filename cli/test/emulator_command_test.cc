@@ -106,7 +106,7 @@ class EmulatorCommandTest : public ::testing::Test {
     idp_ = command({"idp", "--port", idp_port, "--mi-port", mi_port}, "idp.json");
     mcp_ = command({"mcp", "--port", mcp_port}, "mcp.json");
     emulator_ = command({"emulator", "--port", emulator_port, "--no-http", "--mi-url",
-                         "http://localhost:" + mi_port},
+                         "http://localhost:" + mi_port, "--runtime-api"},
                         "emulator.json");
     idp_ready_ = idp_->start();
     mcp_->start();
@@ -256,6 +256,19 @@ TEST_F(EmulatorCommandTest, ConsentOutlivesAnEmulatorRestartSealedInTheStateFold
   ASSERT_EQ(after_kill["status"], "completed") << after_kill.dump();
   EXPECT_TRUE(item(after_kill, "oauth_consent_request").is_null());
   EXPECT_EQ(code_redemptions(), 1u);
+}
+
+TEST_F(EmulatorCommandTest, RuntimeApiFlagServesTheRuntimeApiExtension) {
+  // On: the runtime API asks for the container's token (off, it would be 404 NotFound).
+  auto reply =
+      send({.method = http::Method::post,
+            .url = emulator_url_ + "/api/projects/alpha/runtime/obo_token?api-version=v1"});
+  EXPECT_EQ(reply.status, 401) << reply.body;
+  auto unknown =
+      send({.method = http::Method::post,
+            .url = emulator_url_ + "/api/projects/alpha/runtime/nothing?api-version=v1"});
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(core::parse_json(unknown.body).value()["error"]["code"], "NotFound");
 }
 
 }  // namespace

@@ -10,28 +10,44 @@ oauth::TokenCacheKey AgentIdentityToolAuth::cache_key(const ToolCallContext& con
           default_scope(context.connection->audience)};
 }
 
-boost::asio::awaitable<oauth::TokenResult> AgentIdentityToolAuth::fetch(
-    std::string token_url, ProjectIdentities identities, std::string scope) {
+boost::asio::awaitable<oauth::TokenCache::Result> AgentIdentityToolAuth::exchange_token(
+    std::string tenant_id, ProjectIdentities identities) {
   auto* client = client_;
+  const auto token_url = entra_token_url(idp_url_, tenant_id);
   const auto blueprint = oauth::ClientAuthentication::secret_post(
       identities.blueprint_client_id, identities.blueprint_client_secret);
   const auto agent = identities.agent_identity_client_id;
-  auto exchange = co_await cache_->get(
+  co_return co_await cache_->get(
       {"t1:" + blueprint.client_id + ":" + agent, std::string(oauth::kTokenExchangeScope)},
       [client, token_url, blueprint, agent] {
         return oauth::request_agent_exchange_token(*client, token_url, blueprint, agent);
       });
+}
+
+boost::asio::awaitable<oauth::TokenResult> AgentIdentityToolAuth::fetch(
+    std::string tenant_id, ProjectIdentities identities, std::string scope) {
+  auto exchange = co_await exchange_token(tenant_id, identities);
   if (!exchange.ok()) co_return exchange.error();
-  co_return co_await oauth::request_agent_token(*client, token_url, agent, exchange->access_token,
-                                                scope);
+  co_return co_await oauth::request_agent_token(*client_, entra_token_url(idp_url_, tenant_id),
+                                                identities.agent_identity_client_id,
+                                                exchange->access_token, scope);
+}
+
+boost::asio::awaitable<oauth::TokenResult> AgentIdentityToolAuth::on_behalf_of(
+    std::string tenant_id, ProjectIdentities identities, std::string user_assertion,
+    std::string scope) {
+  auto exchange = co_await exchange_token(tenant_id, identities);
+  if (!exchange.ok()) co_return exchange.error();
+  co_return co_await oauth::request_agent_token_on_behalf_of(
+      *client_, entra_token_url(idp_url_, tenant_id), identities.agent_identity_client_id,
+      exchange->access_token, std::move(user_assertion), std::move(scope));
 }
 
 boost::asio::awaitable<oauth::TokenCache::Result> AgentIdentityToolAuth::agent_token(
     std::string tenant_id, ProjectIdentities identities, std::string scope) {
-  const auto token_url = entra_token_url(idp_url_, tenant_id);
   co_return co_await cache_->get(
       {"agent:" + identities.agent_identity_client_id, scope},
-      [this, token_url, identities, scope] { return fetch(token_url, identities, scope); });
+      [this, tenant_id, identities, scope] { return fetch(tenant_id, identities, scope); });
 }
 
 boost::asio::awaitable<ToolAuthOutcome> AgentIdentityToolAuth::authorize(

@@ -14,6 +14,7 @@
 #include "toolauth/emulator/oauth2_tool_auth.h"
 #include "toolauth/emulator/on_behalf_of_tool_auth.h"
 #include "toolauth/emulator/response_engine.h"
+#include "toolauth/emulator/runtime_api.h"
 #include "toolauth/emulator/static_tool_auth.h"
 #include "toolauth/emulator/toolbox_mcp_endpoint.h"
 #include "toolauth/emulator/toolbox_proxy.h"
@@ -48,11 +49,14 @@ struct EmulatorServer::Impl {
   std::unique_ptr<ResponseEngine> engine;
   HostedCallRegistry hosted_calls;
   AgentIdentityToolAuth* agent_identity = nullptr;  // owned by tool_auth
+  OnBehalfOfToolAuth* on_behalf_of = nullptr;       // owned by tool_auth
+  OAuth2ToolAuth* oauth2 = nullptr;                 // owned by tool_auth
   // Declared after what it uses, so it goes (stopping its containers) before them.
   std::unique_ptr<HostedAgentHost> hosted;
   std::unique_ptr<DataPlane> data_plane;
   std::unique_ptr<ToolboxProxy> toolbox_proxy;
   std::unique_ptr<ToolboxMcpEndpoint> toolbox_mcp;
+  std::unique_ptr<RuntimeApi> runtime_api;
   http::Router router;
   http::RequestHandler handler;  // what the listeners serve: the router, maybe marked
   std::unique_ptr<http::Server> server;
@@ -105,6 +109,7 @@ struct EmulatorServer::Impl {
     auto agent_identity_auth = std::make_unique<AgentIdentityToolAuth>(
         *token_client, *token_cache, idp_url, defects, on_behalf_of.get());
     agent_identity = agent_identity_auth.get();
+    this->on_behalf_of = on_behalf_of.get();
     tool_auth.install(std::move(agent_identity_auth));
     tool_auth.install(std::move(on_behalf_of));
 
@@ -119,8 +124,10 @@ struct EmulatorServer::Impl {
     consents =
         std::make_unique<ConsentFlow>(*state, *token_client, *vault, journal, *clock, url, defects);
     consents->mount(router);
-    tool_auth.install(
-        std::make_unique<OAuth2ToolAuth>(*consents, *vault, *token_client, *clock, defects));
+    auto oauth2_auth =
+        std::make_unique<OAuth2ToolAuth>(*consents, *vault, *token_client, *clock, defects);
+    oauth2 = oauth2_auth.get();
+    tool_auth.install(std::move(oauth2_auth));
     return {};
   }
 
@@ -304,6 +311,11 @@ core::Result<std::unique_ptr<EmulatorServer>> EmulatorServer::start(
       std::make_unique<ToolboxMcpEndpoint>(impl->world, *impl->state, *impl->callers,
                                            impl->hosted_calls, *impl->toolbox_proxy, impl->defects);
   impl->toolbox_mcp->mount(impl->router);
+  impl->runtime_api = std::make_unique<RuntimeApi>(
+      RuntimeApiServices{&impl->world, impl->state.get(), impl->callers.get(), &impl->hosted_calls,
+                         impl->oauth2, impl->on_behalf_of, impl->agent_identity, &impl->journal},
+      o.runtime_api, impl->defects);
+  impl->runtime_api->mount(impl->router);
   impl->add_admin_routes();
   impl->ready = true;
   return std::unique_ptr<EmulatorServer>(new EmulatorServer(std::move(impl)));

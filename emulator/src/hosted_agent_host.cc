@@ -5,6 +5,7 @@
 #include "toolauth/core/random.h"
 #include "toolauth/emulator/api_error.h"
 #include "toolauth/emulator/hosted_agent.h"
+#include "toolauth/emulator/hosted_consent_items.h"
 #include "toolauth/emulator/hosted_headers.h"
 #include "toolauth/http/sse.h"
 #include "toolauth/jose/hash.h"
@@ -214,6 +215,11 @@ awaitable<http::Response> HostedAgentHost::respond(Call call) {
                       hosted_user_id(user_key_, call.caller.tid, call.caller.oid));
   forward.headers.set("x-agent-foundry-call-id", lease.id);
   auto answer = co_await client_->send(std::move(forward));
+  // The consent requests the container made while it ran (runtime API) go to the caller.
+  std::vector<nlohmann::json> consent_items;
+  if (auto* live = calls_->find(lease.id);
+      live != nullptr && answer.ok() && answer->status >= 200 && answer->status < 300)
+    consent_items = std::move(live->consent_items);
   journal_->record("hosted_response", {{"project", project},
                                        {"agent", call.agent.name},
                                        {"session", session_id},
@@ -228,7 +234,7 @@ awaitable<http::Response> HostedAgentHost::respond(Call call) {
   } else if (std::string(answer->headers.get("content-type").value_or(""))
                  .starts_with("text/event-stream")) {
     http::SseParser parser;
-    auto events = parser.feed(answer->body);
+    auto events = with_consent_items(parser.feed(answer->body), consent_items);
     response = http::Response::event_stream(
         [events = std::move(events)](http::EventStream& out) -> awaitable<void> {
           for (const auto& event : events)
@@ -237,7 +243,7 @@ awaitable<http::Response> HostedAgentHost::respond(Call call) {
     response.status = answer->status;
   } else {
     response.status = answer->status;
-    response.body = std::move(answer->body);
+    response.body = with_consent_items(answer->body, consent_items);
     if (auto type = answer->headers.get("content-type"))
       response.headers.set("Content-Type", std::string(*type));
   }

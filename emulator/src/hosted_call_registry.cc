@@ -17,6 +17,11 @@ const HostedCall* HostedCallRegistry::find(std::string_view call_id) const {
   return it == calls_.end() ? nullptr : &it->second;
 }
 
+HostedCall* HostedCallRegistry::find(std::string_view call_id) {
+  auto it = calls_.find(call_id);
+  return it == calls_.end() ? nullptr : &it->second;
+}
+
 void HostedCallRegistry::end(std::string_view call_id) {
   if (defects_.has(Defect::call_id_not_bound_to_user)) return;
   if (auto it = calls_.find(call_id); it != calls_.end()) calls_.erase(it);

@@ -41,6 +41,27 @@ bool OAuth2ToolAuth::expiring(const oauth::VaultTokens& tokens) const {
 }
 
 boost::asio::awaitable<ToolAuthOutcome> OAuth2ToolAuth::authorize(const ToolCallContext& context) {
+  auto outcome = co_await delegated_tokens(context);
+  if (auto* consent = std::get_if<ConsentRequired>(&outcome)) co_return *consent;
+  if (auto* failure = std::get_if<ToolAuthFailure>(&outcome)) co_return *failure;
+  const auto& fresh = std::get<oauth::FreshTokens>(outcome);
+  ToolCredentials credentials;
+  credentials.headers.set("Authorization", "Bearer " + fresh.tokens.access_token);
+  credentials.source = fresh.refreshed ? "refresh" : "cache";
+  co_return credentials;
+}
+
+bool OAuth2ToolAuth::consented(const ToolCallContext& context) const {
+  auto current = vault_->get(subject(context).vault_key(defects_));
+  return current.ok() && current->has_value();
+}
+
+ConsentRequired OAuth2ToolAuth::ask_consent(const ToolCallContext& context) {
+  return consents_->issue(subject(context), context.response_id);
+}
+
+boost::asio::awaitable<OAuth2ToolAuth::Delegated> OAuth2ToolAuth::delegated_tokens(
+    const ToolCallContext& context) {
   const auto who = subject(context);
   if (!context.connection->oauth2) {
     co_return ToolAuthFailure{"connection_invalid",
@@ -76,12 +97,7 @@ boost::asio::awaitable<ToolAuthOutcome> OAuth2ToolAuth::authorize(const ToolCall
   } else {
     fresh = co_await vault_->fresh(key, refresh, options);
   }
-  if (fresh.ok()) {
-    ToolCredentials credentials;
-    credentials.headers.set("Authorization", "Bearer " + fresh->tokens.access_token);
-    credentials.source = fresh->refreshed ? "refresh" : "cache";
-    co_return credentials;
-  }
+  if (fresh.ok()) co_return std::move(*fresh);
   const auto& error = fresh.error().code;
   if (error == oauth::Errc::consent_required || error == oauth::Errc::entry_unreadable) {
     // A row that no longer opens is as good as none: ask the user again.

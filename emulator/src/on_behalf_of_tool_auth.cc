@@ -5,10 +5,28 @@
 
 namespace toolauth::emulator {
 
+namespace {
+
+std::string caller_key(const CallerIdentity& caller) {
+  return "obo:" + caller.tid + ":" + caller.oid + ":" + jose::sha256_base64url(caller.token);
+}
+
+}  // namespace
+
 oauth::TokenCacheKey OnBehalfOfToolAuth::cache_key(const ToolCallContext& context) {
-  return {"obo:" + context.caller.tid + ":" + context.caller.oid + ":" +
-              jose::sha256_base64url(context.caller.token),
-          default_scope(context.connection->audience)};
+  return {caller_key(context.caller), default_scope(context.connection->audience)};
+}
+
+boost::asio::awaitable<oauth::TokenCache::Result> OnBehalfOfToolAuth::exchange(
+    const CallerIdentity& caller, std::string scope) {
+  auto* client = client_;
+  const auto token_url = entra_token_url(idp_url_, caller.tid);
+  const auto self = oauth::ClientAuthentication::secret_post(self_.client_id, self_.client_secret);
+  co_return co_await cache_->get(
+      {caller_key(caller), scope},
+      [client, token_url, self, grant = oauth::OnBehalfOfGrant{caller.token, scope}] {
+        return client->on_behalf_of(token_url, self, grant);
+      });
 }
 
 boost::asio::awaitable<ToolAuthOutcome> OnBehalfOfToolAuth::authorize(
@@ -17,17 +35,10 @@ boost::asio::awaitable<ToolAuthOutcome> OnBehalfOfToolAuth::authorize(
     co_return ToolAuthFailure{"caller_token_missing",
                               "UserEntraToken needs the caller's token; this call has none"};
   }
-  auto key = cache_key(context);
-  auto* client = client_;
-  const auto token_url = entra_token_url(idp_url_, context.caller.tid);
-  const auto self = oauth::ClientAuthentication::secret_post(self_.client_id, self_.client_secret);
-  auto scope = key.audience;
+  auto scope = default_scope(context.connection->audience);
   // The audience itself as the scope, without "/.default".
   if (defects_.has(Defect::obo_wrong_scope)) scope = context.connection->audience;
-  auto token = co_await cache_->get(
-      key, [client, token_url, self, grant = oauth::OnBehalfOfGrant{context.caller.token, scope}] {
-        return client->on_behalf_of(token_url, self, grant);
-      });
+  auto token = co_await exchange(context.caller, scope);
   if (!token.ok()) co_return token_failure("the on-behalf-of token request", token.error());
   co_return bearer_credentials(*token);
 }

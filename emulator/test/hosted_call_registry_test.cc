@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 namespace toolauth::emulator {
 namespace {
 
@@ -60,6 +62,17 @@ TEST(HostedCallRegistryTest, DefectCallIdNotBoundToUserKeepsEndedCalls) {
   const auto* found = registry.find(id);
   ASSERT_NE(found, nullptr);
   EXPECT_EQ(found->user.oid, "alice");
+}
+
+TEST(HostedCallRegistryTest, ConsentItemsLiveAndDieWithTheCall) {
+  HostedCallRegistry registry;
+  std::string id = registry.begin(call_for("alice"));
+  registry.find(id)->consent_items.push_back({{"type", "oauth_consent_request"}});
+  EXPECT_EQ(std::as_const(registry).find(id)->consent_items.size(), 1u);
+  registry.end(id);
+  EXPECT_EQ(registry.find(id), nullptr);
+  // A new call starts with none.
+  EXPECT_TRUE(registry.find(registry.begin(call_for("alice")))->consent_items.empty());
 }
 
 }  // namespace

@@ -7,6 +7,9 @@
 //                    "crash"  -> exits with status 3 without answering
 //                    "whoami" -> also asks IDENTITY_ENDPOINT for a token for
 //                                https://ai.azure.com and puts its claims in `seen.identity`
+//                    "consent:<connection>" -> with that token and the call id, asks the
+//                                runtime API to emit an oauth_consent_request item for the
+//                                connection; its answer goes in `seen.runtime`
 //                    "stream": true in the body -> the answer as SSE events
 //   SIGTERM          exits 0 (TEST_IGNORE_SIGTERM set: ignored, for the SIGKILL path)
 //   TEST_EXIT_AT_START set: exits with status 7 at once (a container that never starts).
@@ -48,7 +51,9 @@ nlohmann::json seen_environment() {
   return out;
 }
 
-awaitable<nlohmann::json> identity_claims(http::Client& client) {
+// The container's own token for https://ai.azure.com from IDENTITY_ENDPOINT: the answer's
+// JSON, or {"error"} / {"status", "body"}.
+awaitable<nlohmann::json> identity_token(http::Client& client) {
   auto answer = co_await client.send(
       {.method = http::Method::get,
        .url = env("IDENTITY_ENDPOINT") + "?resource=https://ai.azure.com&api-version=2019-08-01",
@@ -62,13 +67,40 @@ awaitable<nlohmann::json> identity_claims(http::Client& client) {
        .timeout = std::nullopt});
   if (!answer.ok()) co_return nlohmann::json{{"error", answer.error().message()}};
   auto body = core::parse_json(answer->body);
-  if (answer->status != 200 || !body.ok())
+  if (answer->status != 200 || !body.ok() || !body->contains("access_token"))
     co_return nlohmann::json{{"status", answer->status}, {"body", answer->body}};
-  auto jwt = jose::decode_jwt((*body)["access_token"].get<std::string>());
+  co_return *body;
+}
+
+awaitable<nlohmann::json> identity_claims(http::Client& client) {
+  auto body = co_await identity_token(client);
+  if (!body.contains("access_token")) co_return body;
+  auto jwt = jose::decode_jwt(body["access_token"].get<std::string>());
   if (!jwt.ok()) co_return nlohmann::json{{"error", "not a JWT"}};
   co_return nlohmann::json{{"claims", jwt->payload},
-                           {"expires_on", (*body)["expires_on"]},
-                           {"client_id", (*body)["client_id"]}};
+                           {"expires_on", body["expires_on"]},
+                           {"client_id", body["client_id"]}};
+}
+
+// POST {project}/runtime/responses/current/consent_request for `connection`, as an agent
+// built on the runtime API does: its own token, the call id of the request it serves.
+awaitable<nlohmann::json> request_consent(http::Client& client, const std::string& connection,
+                                          const std::string& call_id) {
+  auto token = co_await identity_token(client);
+  if (!token.contains("access_token")) co_return token;
+  http::ClientRequest request{.method = http::Method::post,
+                              .url = env("FOUNDRY_PROJECT_ENDPOINT") +
+                                     "/runtime/responses/current/consent_request?api-version=v1",
+                              .body = nlohmann::json{{"connection", connection}}.dump()};
+  request.headers.set("Content-Type", "application/json");
+  request.headers.set("Authorization", "Bearer " + token["access_token"].get<std::string>());
+  request.headers.set("Foundry-Features", "RuntimeApi=V1Preview");
+  request.headers.set("x-agent-foundry-call-id", call_id);
+  auto answer = co_await client.send(std::move(request));
+  if (!answer.ok()) co_return nlohmann::json{{"error", answer.error().message()}};
+  auto body = core::parse_json(answer->body);
+  co_return nlohmann::json{{"status", answer->status},
+                           {"body", body.ok() ? *body : nlohmann::json(answer->body)}};
 }
 
 }  // namespace
@@ -76,7 +108,7 @@ awaitable<nlohmann::json> identity_claims(http::Client& client) {
 int main() {
   if (!env("TEST_EXIT_AT_START").empty()) return 7;
   boost::asio::io_context io;
-  http::Client client(io.get_executor());
+  http::Client client(io.get_executor(), {.ca_file = env("SSL_CERT_FILE")});
   http::Router router;
   router.add(http::Method::get, "/readiness", [](http::Request&) {
     const auto not_ready = env("TEST_NOT_READY_FILE");
@@ -104,6 +136,10 @@ int main() {
                                {"env", seen_environment()},
                                {"pid", static_cast<int>(::getpid())}};
         if (input == "whoami") seen["identity"] = co_await identity_claims(client);
+        if (input.starts_with("consent:")) {
+          const auto call_id = request.headers.get("x-agent-foundry-call-id").value_or("");
+          seen["runtime"] = co_await request_consent(client, input.substr(8), std::string(call_id));
+        }
         nlohmann::json response = {
             {"object", "response"},
             {"id", "resp_container"},

@@ -57,12 +57,14 @@ class Stack {
   static constexpr const char* kFabrikam = "db149e47-14be-49ab-b93f-e42eabd2d9f2";
 
   // `defects`: the emulator's (defects.h); a restart keeps them. `mcp_call_errors`: the
-  // emulator's shape of mcp_call.error.
+  // emulator's shape of mcp_call.error. `runtime_api`: the runtime API extension is on.
   explicit Stack(std::set<std::string> defects = {},
-                 McpCallErrorFormat mcp_call_errors = McpCallErrorFormat::string)
+                 McpCallErrorFormat mcp_call_errors = McpCallErrorFormat::string,
+                 bool runtime_api = false)
       : defects_(std::move(defects)),
         work_(boost::asio::make_work_guard(io_)),
-        mcp_call_errors_(mcp_call_errors) {
+        mcp_call_errors_(mcp_call_errors),
+        runtime_api_(runtime_api) {
     dir_ = std::filesystem::temp_directory_path() / ("emulator-stack-" + core::random_hex(8));
     std::filesystem::create_directories(dir_);
     idp::IdpServerOptions i;
@@ -264,6 +266,7 @@ class Stack {
     e.templates = {{"idp_url", idp_->url()}, {"mcp_url", mcp_->url()}};
     e.defects = defects_;
     e.mcp_call_errors = mcp_call_errors_;
+    e.runtime_api = runtime_api_;
     emulator_ = take(EmulatorServer::start(io_.get_executor(), clock_, e));
     // The OAuth2 connections' client redirects to this emulator's callback (port 0).
     idp_->provider().add_redirect_uri(
@@ -286,6 +289,7 @@ class Stack {
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   McpCallErrorFormat mcp_call_errors_;
+  bool runtime_api_;
   std::unique_ptr<idp::IdpServer> idp_;
   std::unique_ptr<mcp::McpServer> mcp_;
   std::unique_ptr<EmulatorServer> emulator_;

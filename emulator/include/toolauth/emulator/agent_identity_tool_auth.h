@@ -42,9 +42,19 @@ class AgentIdentityToolAuth final : public ToolAuth {
   boost::asio::awaitable<oauth::TokenCache::Result> agent_token(std::string tenant_id,
                                                                 ProjectIdentities identities,
                                                                 std::string scope);
+  // The blueprint's exchange token T1 for the agent identity (fmi_path), cached.
+  boost::asio::awaitable<oauth::TokenCache::Result> exchange_token(std::string tenant_id,
+                                                                   ProjectIdentities identities);
+  // Entra's agent on-behalf-of flow: the agent identity, authenticated by T1, exchanges the
+  // user's token `user_assertion` (whose audience is the blueprint) for `scope`. Not cached:
+  // the runtime API asks for it once per container request.
+  boost::asio::awaitable<oauth::TokenResult> on_behalf_of(std::string tenant_id,
+                                                          ProjectIdentities identities,
+                                                          std::string user_assertion,
+                                                          std::string scope);
 
  private:
-  boost::asio::awaitable<oauth::TokenResult> fetch(std::string token_url,
+  boost::asio::awaitable<oauth::TokenResult> fetch(std::string tenant_id,
                                                    ProjectIdentities identities, std::string scope);
 
   oauth::TokenEndpointClient* client_;

@@ -4,9 +4,10 @@
 //   HTTPS on host:port (default localhost:4780, the local CA of the state folder) and plain
 //   HTTP on host:http_port (default 4784) for clients that allow it, both on one io_context
 //   and one router: the data plane (DataPlane), the admin plane under /_admin/ (healthz,
-//   readyz, reset, clock, journal, faults, state export/import) and the toolboxes' MCP
-//   endpoints (ToolboxMcpEndpoint). Hosted agents' containers run under HostedAgentHost, with
-//   their identity endpoint on its own loopback listener.
+//   readyz, reset, clock, journal, faults, state export/import), the toolboxes' MCP
+//   endpoints (ToolboxMcpEndpoint) and, when enabled, the runtime API (RuntimeApi). Hosted agents'
+//   containers run under HostedAgentHost, with their identity endpoint on its own loopback
+//   listener.
 //
 // Connections, agents, responses and conversations live in <state_dir>/emulator.db and
 // survive restarts; the fixtures are seeded on first start and on reset. With an empty
@@ -68,6 +69,9 @@ struct EmulatorServerOptions {
   // Hosted agents' containers: readiness wait, restarts, stop grace; and the time a container
   // may take to answer one request.
   HostedAgentHostOptions hosted;
+  // The hosted-agent runtime API under {project}/runtime/ (runtime_api.h), an emulator
+  // extension: off unless set.
+  bool runtime_api = false;
   // Mutants for the conformance suite (defects.h), by name; an unknown name fails start().
   // The caller checks the listeners are loopback.
   std::set<std::string> defects;

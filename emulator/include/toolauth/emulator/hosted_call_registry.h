@@ -16,9 +16,11 @@
 // Threading: the server's io_context thread.
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "toolauth/emulator/defects.h"
 #include "toolauth/emulator/tool_auth.h"
@@ -29,10 +31,15 @@ struct HostedCall {
   std::string project;
   std::string agent;
   std::string agent_version;
-  CallerIdentity user;      // the signed-in caller of the Responses request
+  // The signed-in caller of the Responses request. Its token (a secret, memory only) is what
+  // the runtime API's on-behalf-of exchanges; it dies with the call.
+  CallerIdentity user;
   std::string response_id;  // the response the container is producing
   // The caller was an application (an app-only token): no user is involved.
   bool app_only = false;
+  // oauth_consent_request items the container asked for (runtime API), inserted into the
+  // response the caller gets when the container's answer returns.
+  std::vector<nlohmann::json> consent_items;
 };
 
 class HostedCallRegistry {
@@ -42,6 +49,7 @@ class HostedCallRegistry {
   std::string begin(HostedCall call);
   // The call with this id while it is live; nullopt when the id is unknown or has ended.
   const HostedCall* find(std::string_view call_id) const;
+  HostedCall* find(std::string_view call_id);
   // Ends the call; later finds of its id fail. Unknown ids are ignored.
   void end(std::string_view call_id);
   std::size_t live() const { return calls_.size(); }

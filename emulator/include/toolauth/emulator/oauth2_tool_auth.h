@@ -15,6 +15,7 @@
 
 #include <set>
 #include <string>
+#include <variant>
 
 #include "toolauth/core/clock.h"
 #include "toolauth/emulator/consent_flow.h"
@@ -36,6 +37,17 @@ class OAuth2ToolAuth final : public ToolAuth {
   AuthType type() const override { return AuthType::oauth2; }
   boost::asio::awaitable<ToolAuthOutcome> authorize(const ToolCallContext& context) override;
   boost::asio::awaitable<void> refused(const ToolCallContext& context) override;
+
+  // The user's fresh delegated tokens for the connection, or what stops them (a new consent
+  // request, or a failure), by the same rules as authorize(): the runtime API hands them to a
+  // hosted agent's container.
+  using Delegated = std::variant<oauth::FreshTokens, ConsentRequired, ToolAuthFailure>;
+  boost::asio::awaitable<Delegated> delegated_tokens(const ToolCallContext& context);
+  // Whether the vault holds an entry for the context's user and connection (consent given and
+  // not revoked; the tokens may need a refresh).
+  bool consented(const ToolCallContext& context) const;
+  // A new consent request for the context's user and connection, in its response.
+  ConsentRequired ask_consent(const ToolCallContext& context);
 
   static ConsentSubject subject(const ToolCallContext& context);
 

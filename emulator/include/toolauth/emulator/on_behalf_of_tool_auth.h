@@ -31,6 +31,11 @@ class OnBehalfOfToolAuth final : public ToolAuth {
   boost::asio::awaitable<void> refused(const ToolCallContext& context) override;
 
   static oauth::TokenCacheKey cache_key(const ToolCallContext& context);
+  // The emulator's own on-behalf-of exchange of the caller's token for `scope`, cached like
+  // authorize()'s (per caller token and scope). The runtime API uses it for the user's token
+  // whose audience is the agent identity blueprint.
+  boost::asio::awaitable<oauth::TokenCache::Result> exchange(const CallerIdentity& caller,
+                                                             std::string scope);
 
  private:
   oauth::TokenEndpointClient* client_;
