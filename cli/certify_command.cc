@@ -268,19 +268,8 @@ awaitable<int> certify_hosted_agent(CertifyArgs a) {
     std::cerr << "toolauth certify: " << command.error().detail << "\n";
     co_return 2;
   }
-  if (a.print_setup) {
-    std::cout << nlohmann::json{{"profile", conf::kHostedAgentProfile},
-                                {"project", conf::kHostedProject},
-                                {"toolbox",
-                                 {{"name", conf::kHostedToolbox},
-                                  {"version", conf::hosted_toolbox_version()}}},
-                                {"agent", conf::hosted_agent_body(*command)}}
-                     .dump(2)
-              << "\n";
-    co_return 0;
-  }
   auto options = environment_options(a);
-  options.reference_emulator = conf::ReferenceEmulatorOptions{.defects = a.defects};
+  if (!a.print_setup) options.reference_emulator = conf::hosted_agent_emulator(a.defects);
   auto env_started =
       conf::Environment::start(co_await boost::asio::this_coro::executor, std::move(options));
   if (!env_started.ok()) {
@@ -288,12 +277,24 @@ awaitable<int> certify_hosted_agent(CertifyArgs a) {
     co_return 1;
   }
   auto& env = **env_started;
-  conf::HostedAgentProfile profile(&env, *command);
-  const auto code =
-      co_await run_and_report(profile, a,
-                              "the hosted agent `" + a.agent_command +
-                                  "` under the reference emulator " + env.emulator()->url(),
-                              env);
+  int code = 0;
+  if (a.print_setup) {
+    const auto scope = conf::hosted_obo_allowed_scope(env.world());
+    std::cout << nlohmann::json{{"profile", conf::kHostedAgentProfile},
+                                {"project", conf::kHostedProject},
+                                {"toolbox",
+                                 {{"name", conf::kHostedToolbox},
+                                  {"version", conf::hosted_toolbox_version()}}},
+                                {"agent", conf::hosted_agent_body(*command, scope)}}
+                     .dump(2)
+              << "\n";
+  } else {
+    conf::HostedAgentProfile profile(&env, *command);
+    code = co_await run_and_report(profile, a,
+                                   "the hosted agent `" + a.agent_command +
+                                       "` under the reference emulator " + env.emulator()->url(),
+                                   env);
+  }
   env.stop();
   co_return code;
 }

@@ -59,7 +59,9 @@ void add_hosted_identity_scenarios(HostedAgentContext& ctx, std::vector<Scenario
       Severity::must, {kToolbox},
       {"ask the agent to call oauth-invoke___whoami as the application agent-two",
        "expect an error answer, no oauth_consent_request, no authorization request at mock-idp "
-       "and no request at mock-mcp"},
+       "and no request at mock-mcp",
+       "ask the agent, as agent-two, for the user's delegated token of oauth-invoke (runtime "
+       "API): expect an error answer and no oauth_consent_request"},
       [c](ScenarioRecord& r) -> awaitable<void> {
         const auto mount = c->mount_of(kHostedOAuthLabel);
         const auto mcp_mark = c->mcp_mark();
@@ -78,6 +80,15 @@ void add_hosted_identity_scenarios(HostedAgentContext& ctx, std::vector<Scenario
         const auto entries = c->mcp_since(mcp_mark, mount);
         r.check("no request reached mock-mcp", entries.empty(), "none",
                 std::to_string(entries.size()) + " requests");
+        // The runtime API (emulator extension) has nobody's delegated token either.
+        auto token = co_await c->ask(
+            r, {.app = true,
+                .instruction = {{"toolauth", "token"}, {"connection", kHostedOAuthLabel}}});
+        if (!token) co_return;
+        r.check("the runtime API asked nobody to consent", !token->consent_link.has_value(),
+                "no oauth_consent_request", describe(*token));
+        r.check("the runtime API refused: no user", token->answer.value("toolauth", "") == "error",
+                "an error", describe(*token));
       }));
 }
 

@@ -8,6 +8,7 @@ const std::vector<EmulatorMutant>& hosted_agent_mutants() {
       {"call-id-not-bound-to-user", {"hosted-agent/call-id/reuse-for-another-user-refused"}},
       {"consent-without-user", {"hosted-agent/identity/no-consent-without-user"}},
       {"agent-token-as-user", {"hosted-agent/toolbox/user-token-refused"}},
+      {"obo-any-audience", {"hosted-agent/obo/outside-allow-list-refused"}},
   };
   return mutants;
 }

@@ -42,17 +42,24 @@ nlohmann::json hosted_toolbox_version() {
           {"tools", tools}};
 }
 
-nlohmann::json hosted_agent_body(const std::vector<std::string>& command) {
+nlohmann::json hosted_agent_body(const std::vector<std::string>& command,
+                                 const std::string& obo_allowed_scopes) {
   nlohmann::json container = {{"command", command.empty() ? "" : command.front()}};
   if (command.size() > 1)
     container["args"] = std::vector<std::string>(command.begin() + 1, command.end());
   return {{"name", kHostedAgentName},
           {"description", "the hosted agent under test (toolauth certify --profile hosted-agent)"},
+          {"metadata", {{"toolauth.obo_allowed_scopes", obo_allowed_scopes}}},
           {"definition",
            {{"kind", "hosted"},
             {"container_protocol_versions", {{{"protocol", "responses"}, {"version", "2.0.0"}}}},
             {"container_configuration", container},
             {"environment_variables", {{"TOOLBOX_NAME", kHostedToolbox}}}}}};
+}
+
+ReferenceEmulatorOptions hosted_agent_emulator(std::vector<std::string> defects) {
+  return {.customize = [](emulator::EmulatorServerOptions& options) { options.runtime_api = true; },
+          .defects = std::move(defects)};
 }
 
 HostedAgentProfile::HostedAgentProfile(Environment* env, std::vector<std::string> command)
@@ -61,6 +68,8 @@ HostedAgentProfile::HostedAgentProfile(Environment* env, std::vector<std::string
   add_hosted_toolbox_scenarios(*context_, scenarios_);
   add_hosted_identity_scenarios(*context_, scenarios_);
   add_hosted_call_id_scenarios(*context_, scenarios_);
+  add_hosted_runtime_scenarios(*context_, scenarios_);
+  add_hosted_obo_scenarios(*context_, scenarios_);
 }
 
 HostedAgentProfile::~HostedAgentProfile() = default;
@@ -98,8 +107,9 @@ awaitable<core::Result<void>> HostedAgentProfile::prepare() {
       co_await create("/toolboxes/" + std::string(kHostedToolbox) + "/versions?api-version=v1",
                       "Toolboxes=V1Preview", hosted_toolbox_version());
   if (!toolbox.ok()) co_return toolbox.error();
-  auto agent = co_await create("/agents?api-version=v1", "HostedAgents=V1Preview",
-                               hosted_agent_body(command_));
+  auto agent =
+      co_await create("/agents?api-version=v1", "HostedAgents=V1Preview",
+                      hosted_agent_body(command_, hosted_obo_allowed_scope(env_->world())));
   if (!agent.ok()) co_return agent.error();
   // The emulator's OAuth callback, registered for the connection client (mock-idp matches
   // redirect URIs exactly).

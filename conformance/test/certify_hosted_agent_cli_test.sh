@@ -28,6 +28,7 @@ assert container["command"] == "node", container
 assert container["args"] == [os.path.realpath(sys.argv[2]), "--flag"] or \
        container["args"] == [sys.argv[2], "--flag"], container
 assert setup["agent"]["definition"]["environment_variables"]["TOOLBOX_NAME"] == "hosted-agent-tools"
+assert setup["agent"]["metadata"]["toolauth.obo_allowed_scopes"].startswith("api://"), setup["agent"]
 PY
 
 "$toolauth" certify --profile hosted-agent --target https://localhost:1 >/dev/null 2>"$work/target.err"

@@ -37,6 +37,7 @@ constexpr std::array<std::string_view, kDefectCount> kNames = {
     "call-id-not-bound-to-user",
     "consent-without-user",
     "agent-token-as-user",
+    "obo-any-audience",
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "toolauth/core/json.h"
 #include "toolauth/emulator/api_version.h"
+#include "toolauth/emulator/entra_tokens.h"
 #include "toolauth/emulator/foundry_features.h"
 #include "toolauth/emulator/hosted_consent_items.h"
 #include "toolauth/http/params.h"
@@ -52,10 +53,50 @@ ApiError user_required() {
                        "involved, there is nobody to consent or to act for.");
 }
 
+// An IdP refusal is the request's fault (400); no answer, or the IdP failing, is 502. The
+// message names the AADSTS code and never a token.
+ApiError token_request_failed(std::string_view what, const oauth::TokenError& error) {
+  const bool refused = error.http_status >= 400 && error.http_status < 500;
+  return runtime_error(refused ? 400 : 502, "TokenRequestFailed",
+                       std::string(what) + " failed: " + error.summary());
+}
+
 }  // namespace
 
-// What every endpoint works with once the request got through the common
-// checks.
+bool valid_obo_scope(std::string_view scope) {
+  if (scope.empty() || scope.size() > 512) return false;
+  for (char c : scope) {
+    if (c <= ' ' || c > '~') return false;  // one scope: printable ASCII, no space
+  }
+  std::string_view rest;
+  if (scope.starts_with("api://")) {
+    rest = scope.substr(6);
+  } else if (scope.starts_with("https://")) {
+    rest = scope.substr(8);
+  } else {
+    return false;
+  }
+  const auto slash = rest.rfind('/');
+  // A resource and a permission, both non-empty: "<resource>/<permission>".
+  return slash != std::string_view::npos && slash > 0 && slash + 1 < rest.size();
+}
+
+bool obo_scope_allowed(const nlohmann::json& metadata, std::string_view scope) {
+  if (!metadata.is_object()) return false;
+  auto it = metadata.find(std::string(kOboAllowedScopesKey));
+  if (it == metadata.end() || !it->is_string()) return false;
+  std::string_view list = it->get_ref<const std::string&>();
+  while (!list.empty()) {
+    const auto space = list.find(' ');
+    const auto entry = list.substr(0, space);
+    if (!entry.empty() && entry == scope) return true;
+    if (space == std::string_view::npos) break;
+    list.remove_prefix(space + 1);
+  }
+  return false;
+}
+
+// What every endpoint works with once the request got through the common checks.
 struct RuntimeApi::Target {
   const ProjectConfig* project = nullptr;
   const TenantConfig* tenant = nullptr;
@@ -68,8 +109,8 @@ RuntimeApi::RuntimeApi(RuntimeApiServices services, bool enabled, EmulatorDefect
     : s_(services), enabled_(enabled), defects_(defects) {}
 
 void RuntimeApi::mount(http::Router& router) {
-  // Every method and path under runtime/, so that switched off (or an unknown
-  // path) looks the same whatever is asked.
+  // Every method and path under runtime/, so that switched off (or an unknown path) looks the
+  // same whatever is asked.
   for (auto method : {http::Method::get, http::Method::post, http::Method::put, http::Method::patch,
                       http::Method::delete_}) {
     router.add(method, "/api/projects/{project}/runtime/{path...}",
@@ -101,6 +142,7 @@ std::optional<RuntimeApi::Route> RuntimeApi::route(std::string_view path) {
   if (segments.size() == 3 && segments[0] == "responses" && segments[1] == "current" &&
       segments[2] == "consent_request")
     return Route{Endpoint::consent_request, {}};
+  if (segments.size() == 1 && segments[0] == "obo_token") return Route{Endpoint::obo_token, {}};
   return std::nullopt;
 }
 
@@ -162,6 +204,8 @@ awaitable<http::Response> RuntimeApi::handle(http::Request& request) {
       co_return co_await connection_token(request, target, route_of->connection);
     case Endpoint::consent_request:
       co_return co_await consent_request(request, target);
+    case Endpoint::obo_token:
+      co_return co_await obo_token(request, target);
   }
   co_return no_such_route();
 }
@@ -231,8 +275,7 @@ awaitable<http::Response> RuntimeApi::connection_token(const http::Request& requ
 
 awaitable<http::Response> RuntimeApi::consent_request(const http::Request& request,
                                                       const Target& target) {
-  // Nobody could follow the link for an application: there is no user to
-  // consent.
+  // Nobody could follow the link for an application: there is no user to consent.
   if (target.call->app_only) co_return user_required().response();
   auto body = body_object(request);
   if (!body || !body->contains("connection") || !(*body)["connection"].is_string() ||
@@ -265,6 +308,66 @@ awaitable<http::Response> RuntimeApi::consent_request(const http::Request& reque
   s_.calls->find(target.call_id)->consent_items.push_back(item);
   journal(target, "consent_request", "emitted");
   co_return http::Response::json(200, item);
+}
+
+awaitable<http::Response> RuntimeApi::obo_token(const http::Request& request,
+                                                const Target& target) {
+  if (target.call->app_only) co_return user_required().response();
+  auto body = body_object(request);
+  if (!body || !body->contains("scope") || !(*body)["scope"].is_string())
+    co_return invalid_body("The body is {\"scope\": \"api://<app id>/.default\"}.").response();
+  const auto scope = (*body)["scope"].get<std::string>();
+  if (!valid_obo_scope(scope)) {
+    co_return runtime_error(400, "InvalidScope",
+                            "The scope is one scope of an api:// or https:// resource, e.g. "
+                            "'api://<app id>/.default'.")
+        .response();
+  }
+  if (!defects_.has(Defect::obo_any_audience)) {
+    auto agent = s_.state->agent(target.project->name, target.caller.agent);
+    if (!agent.ok()) co_return server_error("The emulator's state store failed.").response();
+    const AgentVersion* version = *agent ? (*agent)->version(target.caller.agent_version) : nullptr;
+    if (version == nullptr || !obo_scope_allowed(version->metadata, scope)) {
+      journal(target, "obo_token", "scope_not_allowed");
+      co_return runtime_error(403, "ScopeNotAllowed",
+                              "The agent's metadata \"" + std::string(kOboAllowedScopesKey) +
+                                  "\" does not list the scope '" + scope + "'.")
+          .response();
+    }
+  }
+  // Copied now: the call may end while the tokens are fetched.
+  const auto user = target.call->user;
+  const auto identities = target.project->identities_for(target.caller.agent);
+  const auto tenant_id = target.tenant->id;
+  if (identities.agent_identity_client_id.empty() || identities.blueprint_client_id.empty()) {
+    co_return runtime_error(400, "IdentityMissing",
+                            "The agent '" + target.caller.agent +
+                                "' has no agent identity with a blueprint in the project.")
+        .response();
+  }
+  // The user's token for the blueprint (Tc), then the agent identity's on-behalf-of with T1.
+  auto user_for_blueprint = co_await s_.foundry_obo->exchange(
+      user, default_scope("api://" + identities.blueprint_client_id));
+  if (!user_for_blueprint.ok()) {
+    journal(target, "obo_token", "failed");
+    co_return token_request_failed("the user's token for the agent blueprint",
+                                   user_for_blueprint.error())
+        .response();
+  }
+  auto token = co_await s_.agent_identity->on_behalf_of(tenant_id, identities,
+                                                        user_for_blueprint->access_token, scope);
+  if (!token.ok()) {
+    journal(target, "obo_token", "failed");
+    co_return token_request_failed("the agent's on-behalf-of token", token.error()).response();
+  }
+  journal(target, "obo_token", "issued");
+  auto response =
+      http::Response::json(200, {{"token_type", "Bearer"},
+                                 {"access_token", token->access_token},
+                                 {"expires_on", unix_seconds(token->expires_at())},
+                                 {"scope", token->scope.empty() ? scope : token->scope}});
+  response.headers.set("Cache-Control", "no-store");
+  co_return response;
 }
 
 }  // namespace toolauth::emulator

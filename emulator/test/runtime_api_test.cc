@@ -1,8 +1,7 @@
-// The runtime API (an emulator extension) end to end: mock-idp, mock-mcp and
-// the emulator with the runtime API on, in process over real loopback HTTPS. A
-// hosted agent's container is played by the test (its agent token from
-// mock-idp, a call id registered in the HostedCallRegistry) or is the real test
-// container. Includes the attacks, each with its exact error.
+// The runtime API (an emulator extension) end to end: mock-idp, mock-mcp and the emulator with
+// the runtime API on, in process over real loopback HTTPS. A hosted agent's container is played
+// by the test (its agent token from mock-idp, a call id registered in the HostedCallRegistry)
+// or is the real test container. Includes the attacks, each with its exact error.
 #include "toolauth/emulator/runtime_api.h"
 
 #include <gtest/gtest.h>
@@ -27,8 +26,8 @@ std::string runtime_token_request(Stack& stack, const std::string& url, const ht
   return reply.body["access_token"].get<std::string>();
 }
 
-// An agent identity's own token for https://ai.azure.com: the blueprint's T1
-// (fmi_path), redeemed by the agent identity as its client assertion.
+// An agent identity's own token for https://ai.azure.com: the blueprint's T1 (fmi_path),
+// redeemed by the agent identity as its client assertion.
 std::string runtime_agent_token(Stack& stack, const std::string& identity) {
   const auto agent = stack.identity_client_id(identity);
   const auto url = stack.idp().url() + "/" + Stack::kContoso + "/oauth2/v2.0/token";
@@ -84,8 +83,7 @@ class RuntimeApiTest : public ::testing::Test {
     return runtime(*stack_, path, agent_one_, call_id, body);
   }
 
-  // The platform's side of a hosted request: a call id for `agent` serving
-  // `user`.
+  // The platform's side of a hosted request: a call id for `agent` serving `user`.
   static std::string begin_call(const std::string& agent, const std::string& user_token,
                                 const std::string& user, bool app_only = false) {
     const auto oid = stack_->user_oid(user);
@@ -280,8 +278,8 @@ TEST_F(RuntimeApiTest, ConsentRequestAttachesAnItemToTheCallUntilTheUserConsente
   ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(items[0], item);
 
-  // The link starts the normal consent flow for the call's user; afterwards
-  // there is nothing to ask, and the token is there.
+  // The link starts the normal consent flow for the call's user; afterwards there is nothing
+  // to ask, and the token is there.
   approve(link, "alice");
   auto again = runtime("responses/current/consent_request", call, {{"connection", "oauth-invoke"}});
   expect_error(again, 409, "AlreadyConsented");
@@ -308,9 +306,8 @@ TEST_F(RuntimeApiTest, ConsentRequestNeedsAnOAuth2ConnectionAndAUser) {
       "UserRequired");
 }
 
-// The container itself (the test container, a real process) asks for the
-// consent item while it serves alice's request; the caller gets it in the
-// response, which is incomplete.
+// The container itself (the test container, a real process) asks for the consent item while it
+// serves alice's request; the caller gets it in the response, which is incomplete.
 class RuntimeApiHostedTest : public RuntimeApiTest {
  protected:
   void create_hosted(const std::string& name) {
@@ -369,6 +366,170 @@ TEST_F(RuntimeApiHostedTest, ConsentItemReachesTheCallerInTheStreamWhichEndsInco
   EXPECT_EQ(terminal["type"], "response.incomplete");
   EXPECT_EQ(terminal["response"]["status"], "incomplete");
   EXPECT_EQ(terminal["response"]["output"][1], added["item"]);
+}
+
+// On obo-agent's allow-list: the MCP API.
+constexpr const char* kMcpApiScope = "api://d561cab7-7e4d-473d-b44d-04cb5f0f2c02/.default";
+// Allowed too, but nobody consented to it for the agent identity.
+constexpr const char* kGraphScope = "https://graph.microsoft.com/User.Read";
+
+class RuntimeOboTest : public RuntimeApiTest {
+ protected:
+  static void create_obo_agent(Stack& stack, const std::string& token, const std::string& name,
+                               nlohmann::json metadata) {
+    auto created = stack.call(
+        http::Method::post, stack.project_url("alpha") + "/agents?api-version=v1", token,
+        {{"name", name},
+         {"metadata", std::move(metadata)},
+         {"definition", {{"kind", "prompt"}, {"model", "gpt-4o"}, {"instructions", "obo"}}}});
+    if (created.status != 200) throw std::runtime_error("agent: " + created.text);
+  }
+  void SetUp() override {
+    RuntimeApiTest::SetUp();
+    create_obo_agent(*stack_, alice_, "obo-agent",
+                     {{"toolauth.obo_allowed_scopes",
+                       std::string("api://other/.default ") + kMcpApiScope + " " + kGraphScope}});
+  }
+};
+
+TEST_F(RuntimeOboTest, OboTokenCarriesTheUsersOidAndTheRequestedAudience) {
+  stack_->clear_journals();  // SetUp's own token requests
+  const auto call = begin_call("obo-agent", alice_, "alice");
+  auto reply = runtime("obo_token", call, {{"scope", kMcpApiScope}});
+  ASSERT_EQ(reply.status, 200) << reply.text;
+  EXPECT_EQ(reply.body["token_type"], "Bearer");
+  EXPECT_EQ(reply.headers.get("cache-control").value_or(""), "no-store");
+  const auto token = reply.body["access_token"].get<std::string>();
+  const auto claims = claims_of(token);
+  EXPECT_EQ(claims["oid"], stack_->user_oid("alice"));
+  EXPECT_EQ(claims["aud"], "d561cab7-7e4d-473d-b44d-04cb5f0f2c02");   // the MCP API (v2 token)
+  EXPECT_EQ(claims["azp"], stack_->identity_client_id("agent-one"));  // the agent acts for her
+  EXPECT_EQ(claims["xms_par_app_azp"], stack_->identity_client_id("agent-blueprint"));
+  EXPECT_LE(
+      std::abs(reply.body["expires_on"].get<std::int64_t>() - claims["exp"].get<std::int64_t>()),
+      2);
+  EXPECT_NE(reply.body["scope"].get<std::string>().find("Tools.Invoke"), std::string::npos);
+
+  // mock-idp saw the agent identity redeem T1 as its client assertion on behalf of alice, whose
+  // token for the blueprint the emulator's own app got from her Foundry token.
+  const auto agent_one = stack_->identity_client_id("agent-one");
+  const auto foundry = stack_->emulator().world().client.client_id;
+  bool t1 = false, user_for_blueprint = false, agent_obo = false;
+  for (const auto& e : stack_->idp_journal("token")) {
+    if (e.value("outcome", "") != "issued") continue;
+    if (e.value("grant_type", "") == "client_credentials" && e.value("fmi_path", "") == agent_one)
+      t1 = e["client_id"] == stack_->identity_client_id("agent-blueprint");
+    if (e.value("grant_type", "") != "urn:ietf:params:oauth:grant-type:jwt-bearer") continue;
+    if (e["client_id"] == foundry && e.value("resource", "") == "agent-blueprint-api")
+      user_for_blueprint = e.value("user", "") == "alice";
+    if (e["client_id"] == agent_one) {
+      agent_obo = true;
+      EXPECT_EQ(e["client"], "agent-one");
+      EXPECT_EQ(e["client_auth"], 2);           // an assertion: agent identities hold no secret
+      EXPECT_EQ(e["subject_client"], foundry);  // Tc: the token foundry got for the blueprint
+      EXPECT_EQ(e["user"], "alice");
+      EXPECT_EQ(e["resource"], "mcp-api");
+    }
+  }
+  EXPECT_TRUE(t1);
+  EXPECT_TRUE(user_for_blueprint);
+  EXPECT_TRUE(agent_obo);
+  // No token in the emulator's journal.
+  EXPECT_EQ(stack_->emulator_journal("runtime_api").dump().find(token), std::string::npos);
+}
+
+TEST_F(RuntimeOboTest, OboScopeOutsideTheAllowListIs403ScopeNotAllowed) {
+  const auto call = begin_call("obo-agent", alice_, "alice");
+  expect_error(runtime("obo_token", call, {{"scope", "https://graph.microsoft.com/.default"}}), 403,
+               "ScopeNotAllowed");
+  // Exact match only: a prefix, another case or another permission is not listed.
+  expect_error(runtime("obo_token", call, {{"scope", "api://other"}}), 400, "InvalidScope");
+  expect_error(runtime("obo_token", call,
+                       {{"scope", "API://d561cab7-7e4d-473d-b44d-04cb5f0f2c02/.default"}}),
+               400, "InvalidScope");
+  expect_error(runtime("obo_token", call,
+                       {{"scope", "api://d561cab7-7e4d-473d-b44d-04cb5f0f2c02/Tools.Invoke"}}),
+               403, "ScopeNotAllowed");
+  // An agent without the metadata key may get none.
+  const auto other = begin_call("runtime-agent", alice_, "alice");
+  expect_error(runtime("obo_token", other, {{"scope", kMcpApiScope}}), 403, "ScopeNotAllowed");
+  int exchanges = 0;
+  for (const auto& e : stack_->idp_journal("token"))
+    exchanges += e.value("grant_type", "") == "urn:ietf:params:oauth:grant-type:jwt-bearer";
+  EXPECT_EQ(exchanges, 0);  // refused before anything was asked of the IdP
+}
+
+TEST_F(RuntimeOboTest, MalformedOboRequestIs400) {
+  const auto call = begin_call("obo-agent", alice_, "alice");
+  expect_error(runtime("obo_token", call), 400, "InvalidRequest");
+  for (const std::string& scope : std::vector<std::string>{
+           "", "offline_access", "api:///.default", "api://x/",
+           std::string(kMcpApiScope) + " openid", "api://x/\x01y", "ftp://x/.default"}) {
+    expect_error(runtime("obo_token", call, {{"scope", scope}}), 400, "InvalidScope");
+  }
+}
+
+TEST_F(RuntimeOboTest, AppOnlyCallIs400UserRequired) {
+  const auto call = begin_call("obo-agent", alice_, "alice", /*app_only=*/true);
+  expect_error(runtime("obo_token", call, {{"scope", kMcpApiScope}}), 400, "UserRequired");
+}
+
+TEST_F(RuntimeOboTest, IdpRefusalIs400WithTheAadstsCode) {
+  // Allowed by the agent, but the user never consented to the agent identity using Graph.
+  const auto call = begin_call("obo-agent", alice_, "alice");
+  auto reply = runtime("obo_token", call, {{"scope", kGraphScope}});
+  expect_error(reply, 400, "TokenRequestFailed");
+  EXPECT_NE(reply.text.find("65001"), std::string::npos) << reply.text;
+  EXPECT_EQ(reply.text.find(alice_), std::string::npos);
+}
+
+// The defect is real: with obo-any-audience the allow-list is not consulted.
+TEST(RuntimeOboDefectTest, OboAnyAudienceDefectLetsAnUnlistedScopeThrough) {
+  Stack mutant({"obo-any-audience"}, McpCallErrorFormat::string, /*runtime_api=*/true);
+  const auto alice = mutant.user_token("alice");
+  const auto oid = mutant.user_oid("alice");
+  const auto call = mutant.on_server_thread([&] {
+    HostedCall c;
+    c.project = "alpha";
+    c.agent = "runtime-agent";  // no allow-list at all
+    c.agent_version = "1";
+    c.user = CallerIdentity{Stack::kContoso, oid, alice};
+    c.response_id = "resp_mutant";
+    return mutant.emulator().hosted_calls().begin(std::move(c));
+  });
+  http::Headers headers;
+  headers.set("Foundry-Features", "RuntimeApi=V1Preview");
+  headers.set("x-agent-foundry-call-id", call);
+  auto reply = mutant.call(
+      http::Method::post, mutant.project_url("alpha") + "/runtime/obo_token?api-version=v1",
+      runtime_agent_token(mutant, "agent-one"), {{"scope", kMcpApiScope}}, headers);
+  ASSERT_EQ(reply.status, 200) << reply.text;
+  EXPECT_EQ(claims_of(reply.body["access_token"])["oid"], mutant.user_oid("alice"));
+}
+
+TEST(RuntimeOboScopeTest, ValidScopes) {
+  EXPECT_TRUE(valid_obo_scope("api://d561cab7-7e4d-473d-b44d-04cb5f0f2c02/.default"));
+  EXPECT_TRUE(valid_obo_scope("https://graph.microsoft.com/User.Read"));
+  EXPECT_TRUE(valid_obo_scope("api://contoso.com/tools/.default"));
+  EXPECT_FALSE(valid_obo_scope(""));
+  EXPECT_FALSE(valid_obo_scope("User.Read"));
+  EXPECT_FALSE(valid_obo_scope("api://x"));
+  EXPECT_FALSE(valid_obo_scope("api:///.default"));
+  EXPECT_FALSE(valid_obo_scope("api://x/.default offline_access"));
+  EXPECT_FALSE(valid_obo_scope("http://x/.default"));
+  EXPECT_FALSE(valid_obo_scope("api://x/" + std::string(600, 'a')));
+}
+
+TEST(RuntimeOboScopeTest, AllowListIsExactAndSpaceSeparated) {
+  const nlohmann::json metadata = {{"toolauth.obo_allowed_scopes", "api://a/.default  api://b/x"}};
+  EXPECT_TRUE(obo_scope_allowed(metadata, "api://a/.default"));
+  EXPECT_TRUE(obo_scope_allowed(metadata, "api://b/x"));
+  EXPECT_FALSE(obo_scope_allowed(metadata, "api://A/.default"));
+  EXPECT_FALSE(obo_scope_allowed(metadata, "api://b/"));
+  EXPECT_FALSE(obo_scope_allowed(metadata, ""));
+  EXPECT_FALSE(obo_scope_allowed({{"toolauth.obo_allowed_scopes", 5}}, "api://a/.default"));
+  EXPECT_FALSE(obo_scope_allowed(nlohmann::json::object(), "api://a/.default"));
+  EXPECT_FALSE(obo_scope_allowed(nullptr, "api://a/.default"));
 }
 
 }  // namespace

@@ -35,8 +35,8 @@ HostedSampleRun certify_sample(std::vector<std::string> defects = {}) {
   return toolauth::testing::run_sync<HostedSampleRun>(
       [&defects]() -> boost::asio::awaitable<HostedSampleRun> {
         auto executor = co_await boost::asio::this_coro::executor;
-        auto env = Environment::start(
-            executor, {.reference_emulator = ReferenceEmulatorOptions{.defects = defects}});
+        auto env =
+            Environment::start(executor, {.reference_emulator = hosted_agent_emulator(defects)});
         if (!env.ok()) throw std::runtime_error(env.error().message());
         HostedSampleRun out;
         {
@@ -101,6 +101,7 @@ TEST(HostedAgentSampleTest, CatalogueIdsAreUniqueAndCoverTheIssue) {
   for (const auto& m : hosted_agent_mutants()) {
     for (const auto& id : m.caught_by) EXPECT_TRUE(ids.contains(id)) << m.defect << ": " << id;
   }
+  EXPECT_GE(hosted_agent_mutants().size(), 5u);  // issue 7: at least 5 hosted-agent mutants
 }
 
 class HostedAgentMutantMatrixTest : public ::testing::TestWithParam<EmulatorMutant> {};

@@ -145,5 +145,11 @@ void add_hosted_headers_scenarios(HostedAgentContext& ctx, std::vector<Scenario>
 void add_hosted_toolbox_scenarios(HostedAgentContext& ctx, std::vector<Scenario>& out);
 void add_hosted_identity_scenarios(HostedAgentContext& ctx, std::vector<Scenario>& out);
 void add_hosted_call_id_scenarios(HostedAgentContext& ctx, std::vector<Scenario>& out);
+void add_hosted_runtime_scenarios(HostedAgentContext& ctx, std::vector<Scenario>& out);
+void add_hosted_obo_scenarios(HostedAgentContext& ctx, std::vector<Scenario>& out);
+
+// The one scope the agent definition allows for on-behalf-of tokens (its metadata
+// "toolauth.obo_allowed_scopes"): the MCP tools API's "<App ID URI>/.default".
+std::string hosted_obo_allowed_scope(const nlohmann::json& world);
 
 }  // namespace toolauth::conformance

@@ -11,11 +11,12 @@
 //     oauth-invoke (OAuth2, identity passthrough), agent-identity (AgenticIdentityToken) and
 //     api-key (CustomKeys), require_approval "never";
 //   - hosted agent kHostedAgentName: container_configuration.command/args = the IUT's command
-//     line, environment TOOLBOX_NAME = kHostedToolbox;
+//     line, environment TOOLBOX_NAME = kHostedToolbox, metadata
+//     "toolauth.obo_allowed_scopes" = hosted_obo_allowed_scope() (the runtime API's allow-list);
 // then asks the agent {"toolauth":"headers"} once: a container that does not start or does
 // not answer fails the run before any scenario.
 //
-//   auto env = Environment::start(executor, {.reference_emulator = ReferenceEmulatorOptions{}});
+//   auto env = Environment::start(executor, {.reference_emulator = hosted_agent_emulator()});
 //   HostedAgentProfile profile(env->get(), {"node", "/abs/examples/hosted-agent/agent.mjs"});
 //   auto result = co_await run_profile(profile, {});
 
@@ -64,6 +65,11 @@ class HostedAgentProfile final : public Profile {
 
 // The toolbox version and the hosted agent prepare() creates (exposed for tests and docs).
 nlohmann::json hosted_toolbox_version();
-nlohmann::json hosted_agent_body(const std::vector<std::string>& command);
+nlohmann::json hosted_agent_body(const std::vector<std::string>& command,
+                                 const std::string& obo_allowed_scopes);
+
+// The reference emulator as the profile needs it: its runtime API on (an emulator extension
+// the agent under test may use), and `defects` (mutants) on.
+ReferenceEmulatorOptions hosted_agent_emulator(std::vector<std::string> defects = {});
 
 }  // namespace toolauth::conformance

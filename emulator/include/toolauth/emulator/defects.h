@@ -50,10 +50,10 @@ enum class Defect {
   call_id_not_bound_to_user,  // an ended request's call id still acts for its user
   consent_without_user,       // an app-only caller is taken for a user (consent for nobody)
   agent_token_as_user,        // the toolbox takes a user's token for the agent's
+  obo_any_audience,           // runtime API obo_token ignores the agent's scope allow-list
 };
 
-inline constexpr std::size_t kDefectCount =
-    static_cast<std::size_t>(Defect::agent_token_as_user) + 1;
+inline constexpr std::size_t kDefectCount = static_cast<std::size_t>(Defect::obo_any_audience) + 1;
 
 // "leak-key-across-connections", ... as --defect takes them.
 std::string_view to_string(Defect defect);

@@ -10,7 +10,8 @@
 //        allow-listed caller headers (hosted_headers.h), x-agent-user-id and
 //        x-agent-foundry-call-id
 //     <- the container's status and JSON body, or its SSE events, with x-agent-session-id and
-//        x-platform-server added
+//        x-platform-server added, and the oauth_consent_request items the container asked
+//        for through the runtime API (runtime_api.h) inserted (hosted_consent_items.h)
 //
 // The container's environment, and nothing else of the emulator's (its secrets stay out):
 // PATH, HOME, LANG, TZ and TMPDIR as the emulator has them; NODE_EXTRA_CA_CERTS and
