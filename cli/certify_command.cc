@@ -1,7 +1,7 @@
 // toolauth certify: the conformance runner. Starts mock-idp and mock-mcp in this process on one
-// shared clock (and, for agent-service without --target, the reference emulator beside them),
-// runs a profile's scenarios against the implementation under test, prints progress and a
-// summary, writes reports, and exits 0 (pass), 1 (fail) or 2 (usage).
+// shared clock (and, for agent-service without --target and for hosted-agent, the reference
+// emulator beside them), runs a profile's scenarios against the implementation under test,
+// prints progress and a summary, writes reports, and exits 0 (pass), 1 (fail) or 2 (usage).
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -17,6 +17,7 @@
 #include "toolauth/conformance/console_report.h"
 #include "toolauth/conformance/environment.h"
 #include "toolauth/conformance/exec_driver.h"
+#include "toolauth/conformance/hosted_agent_profile.h"
 #include "toolauth/conformance/mcp_server_profile.h"
 #include "toolauth/conformance/report_files.h"
 #include "toolauth/conformance/runner.h"
@@ -35,17 +36,19 @@ constexpr std::string_view kMockTargetPrefix = "mock:";
 
 struct CertifyArgs {
   std::string profile, target, driver, metadata_url, api_key_header, api_key_env, scenarios,
-      baseline, out, host, state_dir, target_arm;
+      baseline, out, host, state_dir, target_arm, agent_command;
   std::vector<std::string> target_ca_files;
   std::vector<std::string> defects;  // mutants of the built-in reference emulator
   std::uint16_t idp_port = 0, mcp_port = 0;
   bool list = false, print_setup = false;
 };
 
-// The run certifies the built-in reference emulator (the IUT --defect can make wrong).
-bool agent_service_reference(const CertifyArgs& a) {
-  return a.profile == conf::kAgentServiceProfile && a.target.empty() && a.driver == "foundry" &&
-         !a.print_setup && !a.list;
+// The run certifies the built-in reference emulator (the IUT --defect can make wrong), or a
+// hosted agent under it (the platform --defect can make wrong).
+bool runs_reference_emulator(const CertifyArgs& a) {
+  if (a.print_setup || a.list) return false;
+  if (a.profile == conf::kHostedAgentProfile) return true;
+  return a.profile == conf::kAgentServiceProfile && a.target.empty() && a.driver == "foundry";
 }
 
 int list_catalogue(const conf::Profile& profile, const std::string& glob) {
@@ -211,7 +214,7 @@ awaitable<int> certify_agent_service(CertifyArgs a) {
   auto executor = co_await boost::asio::this_coro::executor;
   auto options = environment_options(a);
   // The built-in reference emulator is the IUT unless --target names another.
-  if (agent_service_reference(a))
+  if (runs_reference_emulator(a))
     options.reference_emulator = conf::ReferenceEmulatorOptions{.defects = a.defects};
   auto env_started = conf::Environment::start(executor, options);
   if (!env_started.ok()) {
@@ -242,6 +245,60 @@ awaitable<int> certify_agent_service(CertifyArgs a) {
   co_return code;
 }
 
+// The hosted agent's argv: --agent-command split as a shell would (no expansion), with each
+// argument naming an existing file made absolute, since the emulator runs it from its own
+// working directory.
+core::Result<std::vector<std::string>> hosted_agent_command(const std::string& line) {
+  auto argv = conf::split_command_line(line);
+  if (!argv.ok()) return argv.error();
+  if (argv->empty())
+    return core::Error{core::make_error_code(core::Errc::invalid_argument),
+                       "--agent-command is empty"};
+  for (std::size_t i = 1; i < argv->size(); ++i) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file((*argv)[i], ec))
+      (*argv)[i] = std::filesystem::absolute((*argv)[i]).string();
+  }
+  return argv;
+}
+
+awaitable<int> certify_hosted_agent(CertifyArgs a) {
+  auto command = hosted_agent_command(a.agent_command);
+  if (!command.ok()) {
+    std::cerr << "toolauth certify: " << command.error().detail << "\n";
+    co_return 2;
+  }
+  auto options = environment_options(a);
+  if (!a.print_setup) options.reference_emulator = conf::hosted_agent_emulator(a.defects);
+  auto env_started =
+      conf::Environment::start(co_await boost::asio::this_coro::executor, std::move(options));
+  if (!env_started.ok()) {
+    std::cerr << "toolauth certify: " << env_started.error().message() << "\n";
+    co_return 1;
+  }
+  auto& env = **env_started;
+  int code = 0;
+  if (a.print_setup) {
+    const auto scope = conf::hosted_obo_allowed_scope(env.world());
+    std::cout << nlohmann::json{{"profile", conf::kHostedAgentProfile},
+                                {"project", conf::kHostedProject},
+                                {"toolbox",
+                                 {{"name", conf::kHostedToolbox},
+                                  {"version", conf::hosted_toolbox_version()}}},
+                                {"agent", conf::hosted_agent_body(*command, scope)}}
+                     .dump(2)
+              << "\n";
+  } else {
+    conf::HostedAgentProfile profile(&env, *command);
+    code = co_await run_and_report(profile, a,
+                                   "the hosted agent `" + a.agent_command +
+                                       "` under the reference emulator " + env.emulator()->url(),
+                                   env);
+  }
+  env.stop();
+  co_return code;
+}
+
 }  // namespace
 
 int run_certify(int argc, char** argv) {
@@ -253,6 +310,7 @@ int run_certify(int argc, char** argv) {
       ("target", "the IUT: its MCP endpoint URL or mock:<mount> (mcp-server); a Foundry-shaped endpoint https://host[:port] (agent-service; default: the built-in reference emulator); the adapter's command line (--driver exec)", cxxopts::value<std::string>()->default_value(""))
       ("target-arm", "the IUT's account for connection writes: <subscription>/<resource group>/<account> (default: the emulator's)", cxxopts::value<std::string>()->default_value(""))
       ("driver", "foundry or exec (agent-service)", cxxopts::value<std::string>()->default_value("foundry"))
+      ("agent-command", "hosted-agent: the command line of the hosted agent under test, run by the reference emulator as the container (no shell)", cxxopts::value<std::string>()->default_value("node examples/hosted-agent/agent.mjs"))
       ("target-ca-file", "PEM CA to trust for the IUT's HTTPS, besides the run's local CA (repeatable)", cxxopts::value<std::vector<std::string>>())
       ("metadata-url", "the IUT's RFC 9728 metadata URL (default: from its challenge, else well-known)", cxxopts::value<std::string>()->default_value(""))
       ("api-key-header", "certify an API-key IUT: the header carrying the key", cxxopts::value<std::string>()->default_value(""))
@@ -266,7 +324,7 @@ int run_certify(int argc, char** argv) {
       ("idp-port", "mock-idp HTTPS port (0 picks one)", cxxopts::value<std::uint16_t>()->default_value("0"))
       ("mcp-port", "mock-mcp HTTPS port (0 picks one)", cxxopts::value<std::uint16_t>()->default_value("0"))
       ("state-dir", "keep keys and the CA here (default: a temporary folder)", cxxopts::value<std::string>()->default_value(""))
-      ("defect", "run the built-in reference emulator as this mutant, for the suite's self-test (agent-service without --target; loopback only; repeatable; names in emulator/README.md)", cxxopts::value<std::vector<std::string>>())
+      ("defect", "run the built-in reference emulator as this mutant, for the suite's self-test (agent-service without --target, or hosted-agent; loopback only; repeatable; names in emulator/README.md)", cxxopts::value<std::vector<std::string>>())
       ("h,help", "show this help");
   // clang-format on
   auto parsed = parse_arguments(options, argc, argv);
@@ -277,6 +335,7 @@ int run_certify(int argc, char** argv) {
   a.profile = args["profile"].as<std::string>();
   a.target = args["target"].as<std::string>();
   a.driver = args["driver"].as<std::string>();
+  a.agent_command = args["agent-command"].as<std::string>();
   a.target_arm = args["target-arm"].as<std::string>();
   a.metadata_url = args["metadata-url"].as<std::string>();
   a.api_key_header = args["api-key-header"].as<std::string>();
@@ -296,9 +355,10 @@ int run_certify(int argc, char** argv) {
   if (args.count("defect") > 0) {
     // Only the built-in emulator has mutants, and they never listen beyond this machine
     // (DESIGN.md "Mutants").
-    if (!agent_service_reference(a)) {
+    if (!runs_reference_emulator(a)) {
       std::cerr << "toolauth certify: --defect applies to the built-in reference emulator "
-                   "(--profile agent-service without --target, --driver exec or --print-setup)\n";
+                   "(--profile agent-service without --target, --driver exec or --print-setup, "
+                   "or --profile hosted-agent)\n";
       return 2;
     }
     if (!is_loopback_host(a.host)) {
@@ -316,11 +376,9 @@ int run_certify(int argc, char** argv) {
     print_defect_banner("toolauth certify (reference emulator)", a.defects);
   }
 
-  if (a.profile == "hosted-agent") {
-    std::cerr << "toolauth certify: the hosted-agent profile is not available yet\n";
-    return 2;
-  }
-  if (a.profile != conf::kMcpServerProfile && a.profile != conf::kAgentServiceProfile) {
+  const bool hosted_agent = a.profile == conf::kHostedAgentProfile;
+  if (a.profile != conf::kMcpServerProfile && a.profile != conf::kAgentServiceProfile &&
+      !hosted_agent) {
     std::cerr << "toolauth certify: unknown profile \"" << a.profile
               << "\" (agent-service, mcp-server or hosted-agent)\n";
     return 2;
@@ -331,11 +389,17 @@ int run_certify(int argc, char** argv) {
   }
   const bool agent_service = a.profile == conf::kAgentServiceProfile;
   if (a.list) {
+    if (hosted_agent) return list_catalogue(conf::HostedAgentProfile(nullptr, {}), a.scenarios);
     if (agent_service)
       return list_catalogue(conf::AgentServiceProfile(nullptr, nullptr), a.scenarios);
     return list_catalogue(conf::McpServerProfile(nullptr, {}), a.scenarios);
   }
-  if (!agent_service && !a.print_setup && a.target.empty()) {
+  if (hosted_agent && !a.target.empty()) {
+    std::cerr << "toolauth certify: the hosted-agent profile runs --agent-command under the "
+                 "built-in emulator; it takes no --target\n";
+    return 2;
+  }
+  if (!agent_service && !hosted_agent && !a.print_setup && a.target.empty()) {
     std::cerr << "toolauth certify: --target is required (a URL, or mock:<mount>)\n";
     return 2;
   }
@@ -360,7 +424,9 @@ int run_certify(int argc, char** argv) {
 
   boost::asio::io_context io(1);
   int code = 1;
-  auto run = agent_service ? certify_agent_service(std::move(a)) : certify_mcp_server(std::move(a));
+  auto run = hosted_agent    ? certify_hosted_agent(std::move(a))
+             : agent_service ? certify_agent_service(std::move(a))
+                             : certify_mcp_server(std::move(a));
   boost::asio::co_spawn(io, std::move(run), [&](std::exception_ptr e, int result) {
     if (e) {
       try {

@@ -33,6 +33,10 @@ constexpr std::array<std::string_view, kDefectCount> kNames = {
     "vault-in-memory",
     "obo-wrong-scope",
     "approval-skips-consent",
+    "forward-authorization",
+    "call-id-not-bound-to-user",
+    "consent-without-user",
+    "agent-token-as-user",
     "obo-any-audience",
 };
 

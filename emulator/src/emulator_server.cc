@@ -218,6 +218,7 @@ core::Result<std::unique_ptr<EmulatorServer>> EmulatorServer::start(
   impl->options = std::move(options);
   auto& o = impl->options;
   TOOLAUTH_ASSIGN_OR_RETURN(impl->defects, parse_emulator_defects(o.defects));
+  impl->hosted_calls = HostedCallRegistry(impl->defects);
   std::filesystem::path state_dir = o.state_dir;
   if (state_dir.empty()) {
     impl->temporary_dir =
@@ -297,6 +298,7 @@ core::Result<std::unique_ptr<EmulatorServer>> EmulatorServer::start(
                                                  *impl->engine, impl->journal, clock, impl->url);
   TOOLAUTH_ASSIGN_OR_RETURN(auto user_key, hosted_user_key(*impl->store));
   o.hosted.ca_file = impl->tls->ca_file.string();
+  o.hosted.defects = impl->defects;
   impl->hosted = std::make_unique<HostedAgentHost>(
       executor, impl->world, *impl->client, *impl->agent_identity, impl->hosted_calls,
       impl->journal, o.logger.with_component("emulator"), impl->url, std::move(user_key), o.hosted);
@@ -307,8 +309,9 @@ core::Result<std::unique_ptr<EmulatorServer>> EmulatorServer::start(
   // Toolboxes' MCP endpoints: hosted agents call them with their agent token and call id.
   impl->toolbox_proxy =
       std::make_unique<ToolboxProxy>(*impl->state, impl->tool_auth, *impl->client, impl->journal);
-  impl->toolbox_mcp = std::make_unique<ToolboxMcpEndpoint>(
-      impl->world, *impl->state, *impl->callers, impl->hosted_calls, *impl->toolbox_proxy);
+  impl->toolbox_mcp =
+      std::make_unique<ToolboxMcpEndpoint>(impl->world, *impl->state, *impl->callers,
+                                           impl->hosted_calls, *impl->toolbox_proxy, impl->defects);
   impl->toolbox_mcp->mount(impl->router);
   impl->runtime_api = std::make_unique<RuntimeApi>(
       RuntimeApiServices{&impl->world, impl->state.get(), impl->callers.get(), &impl->hosted_calls,

@@ -191,17 +191,25 @@ awaitable<http::Response> HostedAgentHost::respond(Call call) {
     co_return response;
   }
 
+  // An application calling (app-only token) is nobody to act for or to ask for consent.
+  const bool app_only = call.caller.app_only && !options_.defects.has(Defect::consent_without_user);
   CallIdLease lease{calls_, calls_->begin({project,
                                            call.agent.name,
                                            std::to_string(call.agent.version),
                                            {call.caller.tid, call.caller.oid, call.caller.token},
                                            "resp_" + core::random_hex(24),
-                                           call.caller.app_only})};
+                                           app_only})};
   http::ClientRequest forward{.method = http::Method::post,
                               .url = *base + "/responses",
                               .headers = container_request_headers(call.request->headers),
                               .body = call.request->body,
                               .timeout = options_.response_timeout};
+  if (options_.defects.has(Defect::forward_authorization)) {
+    for (const char* name : {"Authorization", "Cookie"}) {
+      if (auto value = call.request->headers.get(name))
+        forward.headers.set(name, std::string(*value));
+    }
+  }
   if (!forward.headers.has("content-type")) forward.headers.set("Content-Type", "application/json");
   forward.headers.set("x-agent-user-id",
                       hosted_user_id(user_key_, call.caller.tid, call.caller.oid));

@@ -23,6 +23,7 @@ HostedCall* HostedCallRegistry::find(std::string_view call_id) {
 }
 
 void HostedCallRegistry::end(std::string_view call_id) {
+  if (defects_.has(Defect::call_id_not_bound_to_user)) return;
   if (auto it = calls_.find(call_id); it != calls_.end()) calls_.erase(it);
 }
 

@@ -14,7 +14,14 @@ ApiError forbidden(std::string inner, std::string message) {
 core::Result<ToolboxCaller, ApiError> resolve_toolbox_caller(const ProjectConfig& project,
                                                              const Caller& token,
                                                              const http::Request& request,
-                                                             const HostedCallRegistry& calls) {
+                                                             const HostedCallRegistry& calls,
+                                                             EmulatorDefects defects) {
+  if (!token.app_only && defects.has(Defect::agent_token_as_user)) {
+    ToolboxCaller caller;
+    caller.agent_identity_client_id = project.identities.agent_identity_client_id;
+    caller.user = CallerIdentity{token.tid, token.oid, token.token};
+    return caller;
+  }
   if (!token.app_only) {
     return forbidden("AgentTokenRequired",
                      "The toolbox is called by a hosted agent with its own agent identity token; "
@@ -55,7 +62,7 @@ core::Result<ToolboxCaller, ApiError> resolve_toolbox_caller(const ProjectConfig
   }
   caller.agent = call->agent;
   caller.agent_version = call->agent_version;
-  caller.user = call->user;
+  if (!call->app_only) caller.user = call->user;
   caller.response_id = call->response_id;
   return caller;
 }

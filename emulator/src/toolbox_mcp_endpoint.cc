@@ -61,8 +61,14 @@ ApiError toolbox_missing(std::string_view project, std::string_view name) {
 
 ToolboxMcpEndpoint::ToolboxMcpEndpoint(const EmulatorWorld& world, EmulatorState& state,
                                        CallerAuthenticator& callers,
-                                       const HostedCallRegistry& calls, ToolboxProxy& proxy)
-    : world_(&world), state_(&state), callers_(&callers), calls_(&calls), proxy_(&proxy) {
+                                       const HostedCallRegistry& calls, ToolboxProxy& proxy,
+                                       EmulatorDefects defects)
+    : world_(&world),
+      state_(&state),
+      callers_(&callers),
+      calls_(&calls),
+      proxy_(&proxy),
+      defects_(defects) {
   dispatcher_.add_sync(
       "initialize",
       [](const nlohmann::json& params, jsonrpc::CallContext& ctx) -> jsonrpc::HandlerResult {
@@ -127,7 +133,7 @@ awaitable<http::Response> ToolboxMcpEndpoint::handle(http::Request& request) {
   target.tenant = world_->tenant_named(target.project->tenant);
   auto token = co_await callers_->authenticate(request, *target.tenant);
   if (!token.ok()) co_return refusal_response(token.error(), *target.tenant);
-  auto caller = resolve_toolbox_caller(*target.project, *token, request, *calls_);
+  auto caller = resolve_toolbox_caller(*target.project, *token, request, *calls_, defects_);
   if (!caller.ok()) co_return caller.error().response();
   target.caller = std::move(*caller);
   if (auto refused = require_foundry_feature(request, kToolboxesPreview))

@@ -603,6 +603,38 @@ TEST_F(DefectTest, ApprovalSkipsConsent) {
   EXPECT_GT(refused, 0);
 }
 
+// hosted-agent/headers/no-caller-credentials: the headers the test container received.
+TEST_F(DefectTest, ForwardAuthorization) {
+  Stack mutant({"forward-authorization"});
+  std::map<Stack*, nlohmann::json> seen;
+  for (Stack* stack : {&reference(), &mutant}) {
+    const auto token = stack->user_token("alice");
+    http::Headers preview;
+    preview.set("Foundry-Features", "HostedAgents=V1Preview");
+    auto created = stack->call(
+        http::Method::post, stack->project_url("alpha") + "/agents?api-version=v1", token,
+        {{"name", "headers-agent"},
+         {"definition",
+          {{"kind", "hosted"},
+           {"container_protocol_versions", {{{"protocol", "responses"}, {"version", "2.0.0"}}}},
+           {"container_configuration", {{"command", TOOLAUTH_HOSTED_TEST_CONTAINER}}}}}},
+        preview);
+    ASSERT_EQ(created.status, 200) << created.text;
+    http::Headers cookie;
+    cookie.set("Cookie", "session=caller-cookie");
+    auto reply = stack->call(
+        http::Method::post, stack->project_url("alpha") + "/openai/v1/responses", token,
+        {{"input", "hi"}, {"agent", {{"type", "agent_reference"}, {"name", "headers-agent"}}}},
+        cookie);
+    ASSERT_EQ(reply.status, 200) << reply.text;
+    seen[stack] = reply.body["seen"]["headers"];
+  }
+  EXPECT_FALSE(seen[&reference()].contains("authorization"));
+  EXPECT_FALSE(seen[&reference()].contains("cookie"));
+  EXPECT_TRUE(seen[&mutant].contains("authorization"));
+  EXPECT_EQ(seen[&mutant].value("cookie", ""), "session=caller-cookie");
+}
+
 TEST_F(DefectTest, TheMutantAnnouncesItself) {
   Stack mutant({"no-pkce", "skip-state-check"});
   auto ready = mutant.on_server_thread([&] { return mutant.emulator().ready_document(); });

@@ -53,6 +53,17 @@ TEST(HostedCallRegistryTest, UnknownOrPrefixCallIdIsRefused) {
   EXPECT_NE(registry.find(id), nullptr);
 }
 
+TEST(HostedCallRegistryTest, DefectCallIdNotBoundToUserKeepsEndedCalls) {
+  EmulatorDefects defects;
+  defects.add(Defect::call_id_not_bound_to_user);
+  HostedCallRegistry registry(defects);
+  std::string id = registry.begin(call_for("alice"));
+  registry.end(id);
+  const auto* found = registry.find(id);
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->user.oid, "alice");
+}
+
 TEST(HostedCallRegistryTest, ConsentItemsLiveAndDieWithTheCall) {
   HostedCallRegistry registry;
   std::string id = registry.begin(call_for("alice"));

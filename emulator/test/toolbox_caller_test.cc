@@ -72,6 +72,29 @@ TEST_F(ToolboxCallerTest, UsersDelegatedTokenIsRefused) {
                  "AgentTokenRequired");
 }
 
+TEST_F(ToolboxCallerTest, DefectAgentTokenAsUserLetsAUsersTokenActAsItsUser) {
+  EmulatorDefects defects;
+  defects.add(Defect::agent_token_as_user);
+  auto user = agent(kAgentOne);
+  user.app_only = false;
+  user.oid = "bob-oid";
+  auto caller = resolve_toolbox_caller(project_, user, with_call(""), calls_, defects);
+  ASSERT_TRUE(caller.ok());
+  ASSERT_TRUE(caller->user.has_value());
+  EXPECT_EQ(caller->user->oid, "bob-oid");
+  EXPECT_EQ(caller->agent_identity_client_id, kAgentOne);
+}
+
+// A call an application made (app-only caller) has nobody behind it to act for.
+TEST_F(ToolboxCallerTest, AnAppOnlyCallGivesNoUser) {
+  const auto id =
+      calls_.begin(HostedCall{"alpha", "oauth-invoke-agent", "1",
+                              CallerIdentity{"tid", "app-oid", "app-token"}, "r", true});
+  auto caller = resolve_toolbox_caller(project_, agent(kAgentOne), with_call(id), calls_);
+  ASSERT_TRUE(caller.ok());
+  EXPECT_FALSE(caller->user.has_value());
+}
+
 TEST_F(ToolboxCallerTest, ClientThatIsNoAgentIdentityOfTheProjectIsRefused) {
   expect_refused(resolve_toolbox_caller(project_, agent("1b0b5a92-ca9f-4dae-85e1-fb5bb643edf4"),
                                         with_call(""), calls_),

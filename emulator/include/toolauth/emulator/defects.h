@@ -1,10 +1,11 @@
 #pragma once
 // Deliberate defects ("mutants") of the emulator for the conformance suite's self-test
 // (DESIGN.md "Mutants"): each makes the emulator wrong in one named way, so the suite can prove
-// that the agent-service scenarios meant to catch it do (conformance/emulator_mutants.h lists
-// them). They are off unless `toolauth emulator --defect NAME` (or a test) turns them on; the
-// CLI refuses them unless every listener is loopback, prints a banner on stderr, and the ready
-// document names them.
+// that the scenarios meant to catch it do (conformance/emulator_mutants.h lists the
+// agent-service ones, conformance/hosted_agent_mutants.h the hosted-agent ones). They are off
+// unless `toolauth emulator --defect NAME` (or a test) turns them on; the CLI refuses them
+// unless every listener is loopback, prints a banner on stderr, and the ready document names
+// them.
 //
 // This file is the one list of them. The checks that honour them are small explicit branches
 // (`if (defects.has(Defect::skip_state_check))`) next to the rule they break.
@@ -44,7 +45,12 @@ enum class Defect {
   vault_in_memory,              // the vault lives in memory: a restart forgets every consent
   obo_wrong_scope,              // on-behalf-of asks for the audience without "/.default"
   approval_skips_consent,       // an approved call goes out without the connection's auth
-  obo_any_audience,             // runtime API obo_token ignores the agent's scope allow-list
+  // Hosted agents (caught by the hosted-agent profile, conformance/hosted_agent_mutants.h):
+  forward_authorization,      // the caller's Authorization and Cookie reach the container
+  call_id_not_bound_to_user,  // an ended request's call id still acts for its user
+  consent_without_user,       // an app-only caller is taken for a user (consent for nobody)
+  agent_token_as_user,        // the toolbox takes a user's token for the agent's
+  obo_any_audience,           // runtime API obo_token ignores the agent's scope allow-list
 };
 
 inline constexpr std::size_t kDefectCount = static_cast<std::size_t>(Defect::obo_any_audience) + 1;

@@ -25,6 +25,9 @@
 // body picks a session (1-64 letters, digits, '-', '_'); it belongs to the user who used it
 // first (another user gets 404). Without one, the agent version's default session.
 //
+// Callers: a user's call carries the user (toolbox calls act for them); an app-only caller's
+// (another agent, a daemon) carries none, so the container acts as its own agent identity.
+//
 // Failures: the container cannot start or is not ready in time -> 424
 // `agent_container_not_ready`; it cannot be reached or breaks the connection -> 502
 // `agent_container_unreachable` (OpenAI/Azure error shape, type server_error).
@@ -40,6 +43,7 @@
 #include "toolauth/emulator/agent.h"
 #include "toolauth/emulator/caller_authenticator.h"
 #include "toolauth/emulator/container_supervisor.h"
+#include "toolauth/emulator/defects.h"
 #include "toolauth/emulator/hosted_agent.h"
 #include "toolauth/emulator/hosted_call_registry.h"
 #include "toolauth/emulator/hosted_identity_endpoint.h"
@@ -55,6 +59,9 @@ struct HostedAgentHostOptions {
   std::chrono::milliseconds response_timeout{300'000};
   // The CA containers trust (the emulator's local CA); empty: none is named.
   std::string ca_file;
+  // Honoured here: forward-authorization (the caller's Authorization and Cookie go to the
+  // container too), consent-without-user (an app-only caller becomes the call's user).
+  EmulatorDefects defects;
 };
 
 class HostedAgentHost {

@@ -7,6 +7,12 @@
 // whose behalf the container is acting. A call id is therefore a capability: it is random
 // (128 bits), bound to one agent and one user, and dies with its response.
 //
+// A call whose caller is an application (an app-only token: another agent, a daemon) has no
+// user: the container acts as its own agent identity, and nobody can be asked to consent.
+//
+// Defect call-id-not-bound-to-user: end() keeps the call findable, so an ended request's id
+// still acts for its user while the container serves someone else.
+//
 // Threading: the server's io_context thread.
 
 #include <map>
@@ -16,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "toolauth/emulator/defects.h"
 #include "toolauth/emulator/tool_auth.h"
 
 namespace toolauth::emulator {
@@ -37,6 +44,7 @@ struct HostedCall {
 
 class HostedCallRegistry {
  public:
+  explicit HostedCallRegistry(EmulatorDefects defects = {}) : defects_(defects) {}
   // Registers a call and returns its new id.
   std::string begin(HostedCall call);
   // The call with this id while it is live; nullopt when the id is unknown or has ended.
@@ -47,6 +55,7 @@ class HostedCallRegistry {
   std::size_t live() const { return calls_.size(); }
 
  private:
+  EmulatorDefects defects_;
   std::map<std::string, HostedCall, std::less<>> calls_;
 };
 

@@ -13,8 +13,9 @@
 //   4. the call id is live (unknown or ended: refused)                  403 CallIdUnknown
 //   5. the call belongs to this project and to an agent that acts as    403 CallIdNotYours
 //      the token's identity (another agent's call id is refused)
-// With a call id the call's user is the caller for tool auth; without one the agent acts
-// alone (no user: OAuth2 and user-token connections cannot be used).
+// With a call id the call's user is the caller for tool auth (none when the request was an
+// application's: app-only); without one the agent acts alone (no user: OAuth2 and user-token
+// connections cannot be used).
 //
 // Threading: the server's io_context thread (the registry's).
 
@@ -24,6 +25,7 @@
 #include "toolauth/core/result.h"
 #include "toolauth/emulator/api_error.h"
 #include "toolauth/emulator/caller_authenticator.h"
+#include "toolauth/emulator/defects.h"
 #include "toolauth/emulator/hosted_call_registry.h"
 #include "toolauth/emulator/world.h"
 #include "toolauth/http/message.h"
@@ -42,9 +44,12 @@ struct ToolboxCaller {
   std::string response_id;             // the hosted call's response
 };
 
+// Defect agent-token-as-user: step 1 lets a user's token in, and its own user becomes the
+// caller (acting as the project's agent identity, without a call id).
 core::Result<ToolboxCaller, ApiError> resolve_toolbox_caller(const ProjectConfig& project,
                                                              const Caller& token,
                                                              const http::Request& request,
-                                                             const HostedCallRegistry& calls);
+                                                             const HostedCallRegistry& calls,
+                                                             EmulatorDefects defects = {});
 
 }  // namespace toolauth::emulator

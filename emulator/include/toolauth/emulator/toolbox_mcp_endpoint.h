@@ -31,9 +31,11 @@ namespace toolauth::emulator {
 
 class ToolboxMcpEndpoint {
  public:
-  // All references must outlive the endpoint.
+  // All references must outlive the endpoint. Defect honoured: agent-token-as-user
+  // (toolbox_caller.h).
   ToolboxMcpEndpoint(const EmulatorWorld& world, EmulatorState& state, CallerAuthenticator& callers,
-                     const HostedCallRegistry& calls, ToolboxProxy& proxy);
+                     const HostedCallRegistry& calls, ToolboxProxy& proxy,
+                     EmulatorDefects defects = {});
 
   void mount(http::Router& router);
 
@@ -45,6 +47,7 @@ class ToolboxMcpEndpoint {
   CallerAuthenticator* callers_;
   const HostedCallRegistry* calls_;
   ToolboxProxy* proxy_;
+  EmulatorDefects defects_;
   jsonrpc::Dispatcher dispatcher_;
 };
 
