@@ -454,6 +454,27 @@ TEST_F(OAuth2ToolAuthTest, InvalidGrantOnRefreshAsksForConsentAgain) {
   set_lifetime(std::chrono::seconds(3600));
 }
 
+TEST_F(OAuth2ToolAuthTest, ALostRefreshAnswerAsksForConsentAndNeverResendsTheToken) {
+  set_lifetime(std::chrono::seconds(600));
+  consent_and_continue("alice", alice_);
+  // mock-idp carries the refresh out (the token is rotated) and loses the answer with the
+  // connection: the emulator cannot know whether the old token is spent, so it must be.
+  stack_->idp_fault({{"match", {{"endpoint", "token"}, {"grant_type", "refresh_token"}}},
+                     {"action", {{"drop", true}, {"after_handling", true}}},
+                     {"count", 1}});
+  stack_->clock().advance(std::chrono::seconds(301));
+  auto reply = run_invoke(stack_->user_token("alice"));
+  ASSERT_EQ(reply.status, 200) << reply.text;
+  EXPECT_EQ(reply.body["status"], "incomplete");
+  EXPECT_FALSE(item(reply, "oauth_consent_request").is_null()) << reply.text;
+  // Sent once: neither the HTTP client's retry nor the vault presented it a second time.
+  const auto refreshes = token_requests("refresh_token");
+  ASSERT_EQ(refreshes.size(), 1u);
+  EXPECT_TRUE(refreshes[0].value("fault_after_handling", false));
+  for (const auto& e : stack_->idp_journal("token")) EXPECT_FALSE(e.contains("reuse_detected"));
+  set_lifetime(std::chrono::seconds(3600));
+}
+
 TEST_F(OAuth2ToolAuthTest, RefreshesGoToTheRefreshUrlNotTheTokenUrl) {
   // A connection whose refresh URL names the tenant by domain, its token URL by id.
   const auto idp = stack_->idp().url();

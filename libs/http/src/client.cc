@@ -257,7 +257,8 @@ net::awaitable<core::Result<ClientResponse>> Client::send(ClientRequest request)
   ++impl.stats.requests;
   const auto deadline =
       std::chrono::steady_clock::now() + request.timeout.value_or(impl.options.timeout);
-  auto connection = impl.take_idle(target->origin);
+  std::unique_ptr<Connection> connection;
+  if (!request.once) connection = impl.take_idle(target->origin);
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool reused = connection != nullptr;
     if (reused) {
@@ -278,7 +279,7 @@ net::awaitable<core::Result<ClientResponse>> Client::send(ClientRequest request)
       }
       co_return response;
     }
-    if (!(reused && retryable)) co_return response;
+    if (!(reused && retryable) || request.once) co_return response;
     ++impl.stats.retries;
     connection.reset();  // the server closed it while idle; try once on a new one
   }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "test_support.h"
 #include "toolauth/http/error.h"
 
@@ -83,6 +85,31 @@ TEST(ClientTest, RetriesOnceWhenAReusedConnectionWasClosedUnread) {
     EXPECT_EQ(client.stats().connections_opened, 2u);
     co_return 0;
   });
+}
+
+TEST(ClientTest, ASpendingRequestGoesOutOnANewConnectionAndIsNeverRetried) {
+  std::atomic<int> spent = 0;
+  ScriptedPeer peer([&](tcp::socket& socket, int connection) {
+    ScriptedPeer::read_request(socket);
+    if (connection == 0) {
+      net::write(socket, net::buffer(std::string_view(kKeepAliveOk)));
+      return;  // closes: the pooled connection is dead
+    }
+    ++spent;  // the server redeemed the refresh token, then lost the connection unanswered
+    socket.close();
+  });
+  run_sync<int>([&]() -> net::awaitable<int> {
+    Client client(co_await net::this_coro::executor);
+    EXPECT_TRUE((co_await client.send({.url = peer.url()})).ok());
+    auto refresh = co_await client.send(
+        {.method = Method::post, .url = peer.url(), .body = "refresh_token=x", .once = true});
+    EXPECT_EQ(refresh.code(), Errc::connection_closed);
+    EXPECT_EQ(client.stats().reused, 0u);   // not on the pooled connection
+    EXPECT_EQ(client.stats().retries, 0u);  // and not a second time
+    EXPECT_EQ(client.stats().connections_opened, 2u);
+    co_return 0;
+  });
+  EXPECT_EQ(spent, 1);
 }
 
 TEST(ClientTest, NeverRetriesAfterTheResponseBegan) {

@@ -85,6 +85,9 @@ boost::asio::awaitable<TokenResult> TokenEndpointClient::request(std::string tok
     co_return bad_request(allowed.error().detail);
   }
   http::ClientRequest request{.method = http::Method::post, .url = std::move(token_url)};
+  // A code or a rotating refresh token sent twice is a replay the IdP punishes by revoking the
+  // whole refresh-token family; never risk a second send.
+  request.once = grant_type == "authorization_code" || grant_type == "refresh_token";
   client.apply(form, request.headers);
   request.headers.set("Content-Type", "application/x-www-form-urlencoded");
   request.headers.set("Accept", "application/json");

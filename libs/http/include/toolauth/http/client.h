@@ -48,6 +48,12 @@ struct ClientRequest {
   std::string body;
   // Per-request override of ClientOptions::timeout.
   std::optional<std::chrono::milliseconds> timeout;
+  // The request spends something that works once (an authorization code, a rotating refresh
+  // token): it goes out on a new connection and is never sent again. A request on a pooled
+  // connection is retried once when the connection turns out closed before any answer, but
+  // the client cannot tell that from a server that carried the request out and then lost
+  // the connection.
+  bool once = false;
 };
 
 struct ClientResponse {
