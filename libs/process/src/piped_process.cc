@@ -174,7 +174,9 @@ boost::asio::awaitable<int> PipedProcess::wait() {
     boost::system::error_code ec;
     co_await pidfd_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
                                boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-    if (ec == boost::asio::error::operation_aborted) co_return reap_if_ended() ? *status_ : 1;
+    // Cancelled: by a caller that stopped waiting, or because this object is being destroyed
+    // (its pidfd closed), in which case `this` must not be touched again.
+    if (ec == boost::asio::error::operation_aborted) co_return kWaitCancelled;
   }
   co_return *status_;
 }

@@ -55,7 +55,9 @@ class PipedProcess {
   // Sends `signal` (a no-op once the command was reaped).
   void signal(int signal);
   // Waits for the command to end and reaps it: its exit code, or 128 + the signal that killed
-  // it. Later calls return the same status at once.
+  // it. Later calls return the same status at once. kWaitCancelled when the wait was cancelled
+  // or this object destroyed meanwhile (the command is then not reaped by this call).
+  static constexpr int kWaitCancelled = -1;
   boost::asio::awaitable<int> wait();
   // The status once wait() reaped it.
   std::optional<int> exit_status() const { return status_; }
