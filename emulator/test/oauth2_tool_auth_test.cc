@@ -72,6 +72,24 @@ class OAuth2ToolAuthTest : public ::testing::Test {
     if (!walk.ok()) throw std::runtime_error(walk.error().message());
     return *walk;
   }
+  // First use as alice, then her browser up to the emulator's callback, which is not
+  // delivered: the answer's code and state, for the test to deliver (or tamper with) itself.
+  struct HeldAnswer {
+    HttpReply first;
+    std::string code;
+    std::string state;
+  };
+  HeldAnswer hold_consent_answer() {
+    auto first = run_invoke(alice_);
+    const auto link = item(first, "oauth_consent_request")["consent_link"].get<std::string>();
+    auto walk = browse(link, "alice", ConsentDecision::approve, callback_url());
+    return {std::move(first), walk.params.get_or("code", ""), walk.params.get_or("state", "")};
+  }
+  static std::string callback_url() { return stack_->emulator().url() + "/oauth/callback"; }
+  static HttpReply deliver(const http::Params& answer) {
+    return stack_->send(
+        {.method = http::Method::get, .url = callback_url() + "?" + http::encode_form(answer)});
+  }
   // First use, consent as `user`, and the continuation; returns the continuation.
   HttpReply consent_and_continue(const std::string& user, const std::string& token,
                                  const std::string& agent = "oauth-invoke-agent",
@@ -186,48 +204,31 @@ TEST_F(OAuth2ToolAuthTest, AnExpiredConsentLinkIsRefused) {
 }
 
 TEST_F(OAuth2ToolAuthTest, ATamperedOrReplayedStateStoresNothing) {
-  auto first = run_invoke(alice_);
-  const auto link = item(first, "oauth_consent_request")["consent_link"].get<std::string>();
-  const auto callback = stack_->emulator().url() + "/oauth/callback";
-  auto walk = browse(link, "alice", ConsentDecision::approve, callback);
-  const auto code = walk.params.get_or("code", "");
-  const auto state = walk.params.get_or("state", "");
+  auto [first, code, state] = hold_consent_answer();
   ASSERT_FALSE(code.empty());
   ASSERT_FALSE(state.empty());
 
-  auto tampered = stack_->send(
-      {.method = http::Method::get,
-       .url = callback + "?" + http::encode_form({{"code", code}, {"state", state + "x"}})});
+  auto tampered = deliver({{"code", code}, {"state", state + "x"}});
   EXPECT_EQ(tampered.status, 400);
   EXPECT_NE(tampered.text.find("does not belong"), std::string::npos);
   EXPECT_TRUE(token_requests("authorization_code").empty());  // no code exchange
   auto still = run_invoke(alice_, first.body["id"]);
   EXPECT_EQ(still.body["status"], "incomplete");  // nothing was stored
 
-  const auto answer = callback + "?" + http::encode_form({{"code", code}, {"state", state}});
-  EXPECT_EQ(stack_->send({.method = http::Method::get, .url = answer}).status, 200);
-  auto replayed = stack_->send({.method = http::Method::get, .url = answer});
+  EXPECT_EQ(deliver({{"code", code}, {"state", state}}).status, 200);
+  auto replayed = deliver({{"code", code}, {"state", state}});
   EXPECT_EQ(replayed.status, 400);
   EXPECT_NE(replayed.text.find("used already"), std::string::npos);
   EXPECT_EQ(token_requests("authorization_code").size(), 1u);
 }
 
 TEST_F(OAuth2ToolAuthTest, MixUpAnswerNamingAnotherIssuerStoresNothing) {
-  auto first = run_invoke(alice_);
-  const auto link = item(first, "oauth_consent_request")["consent_link"].get<std::string>();
-  const auto callback = stack_->emulator().url() + "/oauth/callback";
-  auto walk = browse(link, "alice", ConsentDecision::approve, callback);
-  const auto code = walk.params.get_or("code", "");
-  const auto state = walk.params.get_or("state", "");
+  auto [first, code, state] = hold_consent_answer();
   ASSERT_FALSE(code.empty());
 
   // RFC 9207: the answer says another authorization server issued it.
   auto mixed_up =
-      stack_->send({.method = http::Method::get,
-                    .url = callback + "?" +
-                           http::encode_form({{"code", code},
-                                              {"state", state},
-                                              {"iss", "https://attacker.example/common/v2.0"}})});
+      deliver({{"code", code}, {"state", state}, {"iss", "https://attacker.example/common/v2.0"}});
   EXPECT_EQ(mixed_up.status, 400);
   EXPECT_NE(mixed_up.text.find("<p>The sign-in answer comes from another authorization server "
                                "than the one this consent request went to. Nothing was "
@@ -238,25 +239,17 @@ TEST_F(OAuth2ToolAuthTest, MixUpAnswerNamingAnotherIssuerStoresNothing) {
   auto still = run_invoke(alice_, first.body["id"]);
   EXPECT_EQ(still.body["status"], "incomplete");
   // The request is spent: the same answer without the foreign iss is refused too.
-  auto again =
-      stack_->send({.method = http::Method::get,
-                    .url = callback + "?" + http::encode_form({{"code", code}, {"state", state}})});
+  auto again = deliver({{"code", code}, {"state", state}});
   EXPECT_EQ(again.status, 400);
   EXPECT_NE(again.text.find("used already"), std::string::npos);
 }
 
 TEST_F(OAuth2ToolAuthTest, AnAnswerNamingItsOwnIssuerIsAccepted) {
-  auto first = run_invoke(alice_);
-  const auto link = item(first, "oauth_consent_request")["consent_link"].get<std::string>();
-  const auto callback = stack_->emulator().url() + "/oauth/callback";
-  auto walk = browse(link, "alice", ConsentDecision::approve, callback);
-  auto answer = stack_->send(
-      {.method = http::Method::get,
-       .url = callback + "?" +
-              http::encode_form(
-                  {{"code", walk.params.get_or("code", "")},
-                   {"state", walk.params.get_or("state", "")},
-                   {"iss", stack_->idp().url() + "/" + std::string(Stack::kContoso) + "/v2.0"}})});
+  auto [first, code, state] = hold_consent_answer();
+  auto answer =
+      deliver({{"code", code},
+               {"state", state},
+               {"iss", stack_->idp().url() + "/" + std::string(Stack::kContoso) + "/v2.0"}});
   EXPECT_EQ(answer.status, 200) << answer.text;
   EXPECT_EQ(run_invoke(alice_, first.body["id"]).body["status"], "completed");
 }
