@@ -5,9 +5,10 @@
 #   mock-mcp  POST tools/call echo with a bearer token on one session (bench/mcp/tools_call.lua)
 #   emulator  GET the project's connections with a caller bearer token (verified every request)
 # wrk runs in rounds of BENCH_SECONDS (500 connections each, 2 threads) until the server has
-# served LOAD_REQUESTS; the process RSS is read after every round. "Flat" means the RSS after
-# the last round is within 10% (plus 8 MB) of the RSS once a tenth of the requests were served
-# (by then the bounded journals, 20,000 entries each, are full). A request slower than 30 s
+# served LOAD_REQUESTS; the process RSS is read after every round, once the round's connections
+# are closed. "Flat" means the RSS after the last round is within 10% (plus 8 MB) of the RSS
+# once a tenth of the requests were served (by then the bounded journals, 20,000 entries each,
+# are full). A request slower than 30 s
 # counts as an error (wrk's timeout); on a busy machine the 500 TLS handshakes of a round are slow.
 #
 # Usage: bench/load.sh [path/to/toolauth]   (default build/release/cli/toolauth)
@@ -39,6 +40,19 @@ fetch_token
 session=$(initialize_session "$mount" "authorization: Bearer $token")
 
 rss_mb() { awk '/VmRSS/{printf "%d", $2 / 1024}' "/proc/$up_pid/status"; }
+# The RSS once the server has closed the round's connections (the last one to close gives their
+# buffers back to the system): two reads 0.2 s apart that agree, within 3 s.
+settled_rss_mb() {
+  local before now
+  now=$(rss_mb)
+  for _ in $(seq 15); do
+    sleep 0.2
+    before=$now
+    now=$(rss_mb)
+    ((now == before)) && break
+  done
+  echo "$now"
+}
 failed=0
 
 # load NAME URL SCRIPT TOKEN: rounds of wrk until $wanted requests; prints one summary line.
@@ -50,7 +64,7 @@ load() {
     round=$((round + 1))
     total=$((total + $(awk '/requests in/{print $1}' <<<"$out")))
     errors=$((errors + $(awk '/Socket errors/{gsub(",", ""); s=$4+$6+$8+$10} /Non-2xx/{s+=$5} END{print s+0}' <<<"$out")))
-    last_rss=$(rss_mb)
+    last_rss=$(settled_rss_mb)
     if [[ -z $first_rss ]] && (( total * 10 >= wanted )); then first_rss=$last_rss; fi
     if grep -q 'Socket errors\|Non-2xx\|unexpected' <<<"$out"; then
       grep 'Socket errors\|Non-2xx\|unexpected' <<<"$out" | sort | uniq -c | head -5 | sed "s/^/$name: /" >&2

@@ -1,10 +1,13 @@
 #include "toolauth/http/server.h"
 
+#include <boost/asio/post.hpp>
+#include <chrono>
 #include <list>
 #include <string_view>
 #include <tuple>
 
 #include "beast.h"
+#include "toolauth/core/heap.h"
 #include "toolauth/core/random.h"
 #include "toolauth/http/error.h"
 #include "toolauth/http/sse.h"
@@ -181,9 +184,13 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   net::awaitable<bool> write_event_stream(Stream& stream, beast::flat_buffer& buffer,
                                           Response& response, unsigned version, bool keep_alive);
   void close_all();
-  // No connection is left: a stopping server needs its grace timer no longer.
+  // No connection is left: a stopping server needs its grace timer no longer, and the memory
+  // the connections' buffers took can go back to the system (posted: the last connection's
+  // stream is destroyed after its guard).
   void on_idle() {
     if (grace_timer) grace_timer->cancel();
+    net::post(executor,
+              [] { core::HeapReleaser::process().release(std::chrono::steady_clock::now()); });
   }
   void log_exception(std::exception_ptr e, std::string_view where);
 };
