@@ -48,7 +48,4 @@ class ChildProcess {
   pid_t pid_;  // -1 once the command ended (guarded by mutex_)
 };
 
-// The exit status of a command whose wait status is `status` (as waitpid reports it).
-int exit_status_of(int status);
-
 }  // namespace toolauth::cli

@@ -55,11 +55,5 @@ TEST(ChildProcessTest, EmptyCommandIsRefused) {
   EXPECT_EQ(child.error().code, core::Errc::invalid_argument);
 }
 
-TEST(ChildProcessTest, ExitStatusOfWaitStatuses) {
-  EXPECT_EQ(exit_status_of(0), 0);
-  EXPECT_EQ(exit_status_of(3 << 8), 3);
-  EXPECT_EQ(exit_status_of(SIGINT), 128 + SIGINT);
-}
-
 }  // namespace
 }  // namespace toolauth::cli

@@ -15,35 +15,11 @@
 #include <mutex>
 #include <string_view>
 
-extern char** environ;
+#include "toolauth/process/spawn.h"
 
 namespace toolauth::process {
 
 namespace {
-
-// "NAME=value" strings: the inherited environment with `extra` set over it.
-std::vector<std::string> environment_with(const std::map<std::string, std::string>& extra) {
-  std::vector<std::string> entries;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    const std::string_view text(*entry);
-    if (!extra.contains(std::string(text.substr(0, text.find('='))))) entries.emplace_back(text);
-  }
-  for (const auto& [name, value] : extra) entries.push_back(name + "=" + value);
-  return entries;
-}
-
-std::vector<char*> c_strings(std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  for (auto& s : strings) out.push_back(s.data());
-  out.push_back(nullptr);
-  return out;
-}
-
-int exit_status_of(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return 1;
-}
 
 core::Error system_error(std::string_view what, int error) {
   return {core::make_error_code(core::Errc::io_error),
@@ -75,8 +51,6 @@ bool open_pipe(Pipe& pipe) {
 core::Result<std::unique_ptr<PipedProcess>> PipedProcess::spawn(
     boost::asio::any_io_executor executor, const std::vector<std::string>& argv,
     const std::map<std::string, std::string>& env, Environment mode) {
-  if (argv.empty())
-    return core::Error{core::make_error_code(core::Errc::invalid_argument), "no command to run"};
   static std::once_flag ignore_sigpipe;
   std::call_once(ignore_sigpipe, [] { std::signal(SIGPIPE, SIG_IGN); });
 
@@ -84,15 +58,12 @@ core::Result<std::unique_ptr<PipedProcess>> PipedProcess::spawn(
   for (auto& pipe : pipes)
     if (!open_pipe(pipe)) return system_error("pipe", errno);
 
-  auto arguments = argv;
   std::vector<std::string> environment;
   if (mode == Environment::inherit) {
     environment = environment_with(env);
   } else {
     for (const auto& [name, value] : env) environment.push_back(name + "=" + value);
   }
-  auto c_arguments = c_strings(arguments);
-  auto c_environment = c_strings(environment);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -102,25 +73,10 @@ core::Result<std::unique_ptr<PipedProcess>> PipedProcess::spawn(
   // Descriptors this process opened without O_CLOEXEC (Asio's sockets among them: listeners,
   // client connections) must not leak into the command.
   posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
-  // Every signal unblocked and at its default action (SIGPIPE included), whatever this process
-  // did with them.
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  sigset_t none, all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&attributes, &none);
-  posix_spawnattr_setsigdefault(&attributes, &all);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = -1;
-  const int failed = posix_spawnp(&pid, c_arguments[0], &actions, &attributes, c_arguments.data(),
-                                  c_environment.data());
-  posix_spawnattr_destroy(&attributes);
+  auto spawned = spawn_command(argv, environment, &actions);
   posix_spawn_file_actions_destroy(&actions);
-  if (failed == ENOENT)
-    return core::Error{core::make_error_code(core::Errc::not_found),
-                       argv[0] + ": command not found"};
-  if (failed != 0) return system_error(argv[0], failed);
+  if (!spawned.ok()) return spawned.error();
+  const pid_t pid = *spawned;
 
   const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   if (pidfd < 0) {
