@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "toolauth/idp/fault_errors.h"
+#include "toolauth/idp/form_body.h"
 #include "toolauth/idp/scopes.h"
 #include "toolauth/idp/token_endpoint.h"
 #include "toolauth/jose/hash.h"
@@ -27,14 +28,8 @@ net::awaitable<http::Response> device_authorization(IdentityProvider& idp, http:
   bool multi = false;
   auto tenant = idp.resolve_tenant(segment, &multi);
   if (!tenant.ok()) co_return fail(tenant.error());
-  if (request.media_type() != "application/x-www-form-urlencoded") {
-    co_return fail(
-        aad::invalid_request("The request body must be application/x-www-form-urlencoded."));
-  }
-  auto form = request.form_params();
-  if (!form.ok())
-    co_return fail(aad::invalid_request("The request body is not valid form encoding."));
-  if (auto repeated = form->first_repeated()) co_return fail(aad::repeated_parameter(*repeated));
+  auto form = form_body(request);
+  if (!form.ok()) co_return fail(form.error());
   const auto client_id = form->get_or("client_id", "");
   auto scope = form->get_or("scope", "");
   auto resource = form->get_or("resource", "");

@@ -8,6 +8,7 @@
 #include "toolauth/core/constant_time.h"
 #include "toolauth/idp/authorize_protocol.h"
 #include "toolauth/idp/device_authorization.h"
+#include "toolauth/idp/form_body.h"
 #include "toolauth/idp/logout.h"
 #include "toolauth/idp/session_cookie.h"
 #include "toolauth/idp/sign_in_pages.h"
@@ -256,16 +257,6 @@ std::optional<AadError> fault_error(const service::FaultAction& action) {
   return error;
 }
 
-// The form of a POST to a page, or an error page.
-core::Result<http::Params, AadError> page_form(const http::Request& request) {
-  if (request.media_type() != "application/x-www-form-urlencoded")
-    return aad::invalid_request("The form must be sent as application/x-www-form-urlencoded.");
-  auto form = request.form_params();
-  if (!form.ok()) return aad::invalid_request("The form is not valid form encoding.");
-  if (auto repeated = form->first_repeated()) return aad::repeated_parameter(*repeated);
-  return std::move(*form);
-}
-
 // The flow a page form belongs to, with its anti-CSRF token checked and used up.
 core::Result<PendingAuthorization*, AadError> posted_flow(IdentityProvider& idp,
                                                           const http::Params& form) {
@@ -361,7 +352,7 @@ net::awaitable<http::Response> authorize(IdentityProvider& idp, http::Request& r
 
 http::Response login(IdentityProvider& idp, http::Request& request) {
   Step step{idp, request, {{"step", "login"}}};
-  auto form = page_form(request);
+  auto form = form_body(request, "The form");
   if (!form.ok()) return step.show_error(form.error());
   auto flow = posted_flow(idp, *form);
   if (!flow.ok()) return step.show_error(flow.error());
@@ -426,7 +417,7 @@ http::Response login(IdentityProvider& idp, http::Request& request) {
 
 http::Response consent(IdentityProvider& idp, http::Request& request) {
   Step step{idp, request, {{"step", "consent"}}};
-  auto form = page_form(request);
+  auto form = form_body(request, "The form");
   if (!form.ok()) return step.show_error(form.error());
   auto flow = posted_flow(idp, *form);
   if (!flow.ok()) return step.show_error(flow.error());
@@ -479,7 +470,7 @@ http::Response device_login(IdentityProvider& idp, http::Request& request) {
     return device_login_page(page);
   }
   Step step{idp, request, {{"step", "devicelogin"}}};
-  auto form = page_form(request);
+  auto form = form_body(request, "The form");
   if (!form.ok()) return step.show_error(form.error());
   const auto user_code = form->get_or("user_code", "");
   const auto now = step.now();

@@ -1,6 +1,7 @@
 #include "toolauth/idp/token_endpoint.h"
 
 #include "toolauth/idp/fault_errors.h"
+#include "toolauth/idp/form_body.h"
 
 namespace toolauth::idp {
 
@@ -64,14 +65,8 @@ net::awaitable<http::Response> TokenEndpoint::handle(http::Request& request, boo
   bool multi = false;
   auto tenant = idp.resolve_tenant(segment, &multi);
   if (!tenant.ok()) co_return fail(tenant.error());
-  if (request.media_type() != "application/x-www-form-urlencoded") {
-    co_return fail(
-        aad::invalid_request("The request body must be application/x-www-form-urlencoded."));
-  }
-  auto form = request.form_params();
-  if (!form.ok())
-    co_return fail(aad::invalid_request("The request body is not valid form encoding."));
-  if (auto repeated = form->first_repeated()) co_return fail(aad::repeated_parameter(*repeated));
+  auto form = form_body(request);
+  if (!form.ok()) co_return fail(form.error());
 
   std::string grant_type = form->get_or("grant_type", "");
   if (grant_type.empty()) co_return fail(aad::missing_parameter("grant_type"));

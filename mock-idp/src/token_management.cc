@@ -4,6 +4,7 @@
 
 #include "toolauth/idp/client_auth.h"
 #include "toolauth/idp/fault_errors.h"
+#include "toolauth/idp/form_body.h"
 #include "toolauth/idp/json_fields.h"
 #include "toolauth/idp/scopes.h"
 #include "toolauth/jose/hash.h"
@@ -81,14 +82,8 @@ class PresentedToken {
     if (*tenant == nullptr || (*tenant)->profile != TenantProfile::mcp)
       co_return http::Response::json(404, {{"error", "not_found"}});
     tenant_ = *tenant;
-    if (request_.media_type() != "application/x-www-form-urlencoded") {
-      co_return fail(
-          aad::invalid_request("The request body must be application/x-www-form-urlencoded."));
-    }
-    auto form = request_.form_params();
-    if (!form.ok())
-      co_return fail(aad::invalid_request("The request body is not valid form encoding."));
-    if (auto repeated = form->first_repeated()) co_return fail(aad::repeated_parameter(*repeated));
+    auto form = form_body(request_);
+    if (!form.ok()) co_return fail(form.error());
     form_ = std::move(*form);
     const auto presented_client = presented_client_id(request_, form_);
     entry_["client_id"] = presented_client;
