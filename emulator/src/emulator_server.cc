@@ -22,6 +22,7 @@
 #include "toolauth/http/server.h"
 #include "toolauth/jose/local_tls.h"
 #include "toolauth/service/admin.h"
+#include "toolauth/service/server_files.h"
 #include "toolauth/service/state_store.h"
 
 namespace toolauth::emulator {
@@ -219,21 +220,11 @@ core::Result<std::unique_ptr<EmulatorServer>> EmulatorServer::start(
   auto& o = impl->options;
   TOOLAUTH_ASSIGN_OR_RETURN(impl->defects, parse_emulator_defects(o.defects));
   impl->hosted_calls = HostedCallRegistry(impl->defects);
-  std::filesystem::path state_dir = o.state_dir;
-  if (state_dir.empty()) {
-    impl->temporary_dir =
-        std::filesystem::temp_directory_path() / ("toolauth-emulator-" + core::random_hex(8));
-    state_dir = impl->temporary_dir;
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(state_dir, ec);
-  if (ec) return core::Error{core::Errc::io_error, state_dir.string() + ": " + ec.message()};
-  TOOLAUTH_ASSIGN_OR_RETURN(auto tls, jose::LocalTls::load_or_create(state_dir / "tls", clock));
-  impl->tls.emplace(std::move(tls));
-  TOOLAUTH_ASSIGN_OR_RETURN(
-      impl->store,
-      service::StateStore::open(o.state_dir.empty() ? std::string(":memory:")
-                                                    : (state_dir / "emulator.db").string()));
+  TOOLAUTH_ASSIGN_OR_RETURN(auto files, service::open_server_files("emulator", o.state_dir, clock));
+  impl->temporary_dir = files.temporary_dir;
+  impl->tls.emplace(std::move(files.tls));
+  impl->store = std::move(files.store);
+  const auto& state_dir = files.dir;
   impl->state = std::make_unique<EmulatorState>(*impl->store);
 
   auto& handler = impl->handler;

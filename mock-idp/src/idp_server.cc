@@ -2,7 +2,6 @@
 
 #include "toolauth/core/config.h"
 #include "toolauth/core/json.h"
-#include "toolauth/core/random.h"
 #include "toolauth/http/router.h"
 #include "toolauth/http/server.h"
 #include "toolauth/idp/admin_routes.h"
@@ -17,6 +16,7 @@
 #include "toolauth/jose/hash.h"
 #include "toolauth/jose/local_tls.h"
 #include "toolauth/service/admin.h"
+#include "toolauth/service/server_files.h"
 #include "toolauth/service/state_store.h"
 
 namespace toolauth::idp {
@@ -151,24 +151,10 @@ core::Result<std::unique_ptr<IdpServer>> IdpServer::start(boost::asio::any_io_ex
   impl->options = std::move(options);
   auto& o = impl->options;
 
-  // Absolute, so the ready document's ca_file works from any working directory.
-  std::error_code ec;
-  std::filesystem::path state_dir =
-      o.state_dir.empty() ? o.state_dir : std::filesystem::absolute(o.state_dir, ec);
-  if (ec) return core::Error{core::Errc::io_error, o.state_dir.string() + ": " + ec.message()};
-  if (state_dir.empty()) {
-    impl->temporary_dir =
-        std::filesystem::temp_directory_path() / ("toolauth-idp-" + core::random_hex(8));
-    state_dir = impl->temporary_dir;
-  }
-  std::filesystem::create_directories(state_dir, ec);
-  if (ec) return core::Error{core::Errc::io_error, state_dir.string() + ": " + ec.message()};
-  TOOLAUTH_ASSIGN_OR_RETURN(auto tls, jose::LocalTls::load_or_create(state_dir / "tls", clock));
-  impl->tls.emplace(std::move(tls));
-  TOOLAUTH_ASSIGN_OR_RETURN(
-      impl->store,
-      service::StateStore::open(o.state_dir.empty() ? std::string(":memory:")
-                                                    : (state_dir / "idp.db").string()));
+  TOOLAUTH_ASSIGN_OR_RETURN(auto files, service::open_server_files("idp", o.state_dir, clock));
+  impl->temporary_dir = files.temporary_dir;
+  impl->tls.emplace(std::move(files.tls));
+  impl->store = std::move(files.store);
 
   if (o.fixtures.empty()) {
     TOOLAUTH_ASSIGN_OR_RETURN(impl->fixtures_document, core::parse_json(default_idp_fixtures()));

@@ -2,12 +2,12 @@
 
 #include "toolauth/core/config.h"
 #include "toolauth/core/json.h"
-#include "toolauth/core/random.h"
 #include "toolauth/http/router.h"
 #include "toolauth/http/server.h"
 #include "toolauth/jose/local_tls.h"
 #include "toolauth/mcp/mount_config.h"
 #include "toolauth/service/admin.h"
+#include "toolauth/service/server_files.h"
 #include "toolauth/service/state_store.h"
 
 namespace toolauth::mcp {
@@ -221,21 +221,10 @@ core::Result<std::unique_ptr<McpServer>> McpServer::start(boost::asio::any_io_ex
   auto impl = std::make_unique<Impl>(clock, executor);
   impl->options = std::move(options);
   auto& o = impl->options;
-  std::filesystem::path state_dir = o.state_dir;
-  if (state_dir.empty()) {
-    impl->temporary_dir =
-        std::filesystem::temp_directory_path() / ("toolauth-mcp-" + core::random_hex(8));
-    state_dir = impl->temporary_dir;
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(state_dir, ec);
-  if (ec) return core::Error{core::Errc::io_error, state_dir.string() + ": " + ec.message()};
-  TOOLAUTH_ASSIGN_OR_RETURN(auto tls, jose::LocalTls::load_or_create(state_dir / "tls", clock));
-  impl->tls.emplace(std::move(tls));
-  TOOLAUTH_ASSIGN_OR_RETURN(
-      impl->store,
-      service::StateStore::open(o.state_dir.empty() ? std::string(":memory:")
-                                                    : (state_dir / "mcp.db").string()));
+  TOOLAUTH_ASSIGN_OR_RETURN(auto files, service::open_server_files("mcp", o.state_dir, clock));
+  impl->temporary_dir = files.temporary_dir;
+  impl->tls.emplace(std::move(files.tls));
+  impl->store = std::move(files.store);
   if (o.fixtures.empty()) {
     TOOLAUTH_ASSIGN_OR_RETURN(impl->fixtures_document, core::parse_json(default_mcp_fixtures()));
     impl->fixtures_source = "fixtures/default/mcp.json (built in)";
