@@ -3,9 +3,11 @@
 #include <algorithm>
 
 #include "toolauth/core/constant_time.h"
+#include "toolauth/core/unix_time.h"
 #include "toolauth/idp/json_fields.h"
 #include "toolauth/jose/base64url.h"
 #include "toolauth/jose/certificate.h"
+#include "toolauth/jose/claims.h"
 #include "toolauth/jose/error.h"
 #include "toolauth/jose/jwt.h"
 #include "toolauth/jose/verifier.h"
@@ -155,9 +157,11 @@ core::Result<void, AadError> check_certificate_assertion(IdentityProvider& idp,
                                    aud.get<std::string>()) != in.token_endpoints.end();
   if (!aud_ok) return aad::client_assertion_audience(in.token_endpoints.front());
   if (!claims["jti"].is_string()) return aad::client_assertion_invalid("jti must be a string.");
-  const auto expires =
-      core::Clock::time_point(std::chrono::seconds(claims["exp"].get<std::int64_t>())) +
-      idp.options().assertion_leeway;
+  // The verifier read exp (clamped to jose::kMaxNumericDate), so the sum cannot overflow.
+  const auto exp = jose::read_numeric_date(claims, "exp");
+  const auto expires = core::time_at_unix_seconds(
+      (exp.ok() && *exp ? **exp : 0) +
+      std::chrono::duration_cast<std::chrono::seconds>(idp.options().assertion_leeway).count());
   if (!idp.assertion_ids().first_use(app.client_id + "/" + claims["jti"].get<std::string>(),
                                      expires, idp.clock().now())) {
     return aad::client_assertion_replayed();

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "toolauth/core/config.h"
+#include "toolauth/core/unix_time.h"
 #include "toolauth/jose/certificate.h"
 
 namespace toolauth::idp {
@@ -51,8 +52,7 @@ std::vector<ClientSecret> read_secrets(const ConfigNode& node) {
     secret.value = item.required<std::string>("value").value_or("");
     if (secret.value.size() < 16) item.problem("a secret needs at least 16 characters", "value");
     if (item.has("expires_unix")) {
-      secret.expires = core::Clock::time_point(
-          std::chrono::seconds(item.optional<std::int64_t>("expires_unix", 0)));
+      secret.expires = core::time_at_unix_seconds(item.optional<std::int64_t>("expires_unix", 0));
     }
     item.reject_unknown_keys();
     out.push_back(std::move(secret));

@@ -1,5 +1,6 @@
 #include "toolauth/idp/key_ring.h"
 
+#include "toolauth/core/unix_time.h"
 #include "toolauth/jose/jwks.h"
 
 namespace toolauth::idp {
@@ -37,8 +38,7 @@ core::Result<KeyRing> KeyRing::from_json(const nlohmann::json& document, const c
         jose::SigningKey::from(std::move(private_key), std::move(certificate), jose::Alg::RS256));
     Entry entry{std::move(key), std::nullopt};
     if (item.contains("retire_at_unix")) {
-      entry.retire_at =
-          core::Clock::time_point(std::chrono::seconds(item["retire_at_unix"].get<std::int64_t>()));
+      entry.retire_at = core::time_at_unix_seconds(item["retire_at_unix"].get<std::int64_t>());
     }
     keys.push_back(std::move(entry));
   }

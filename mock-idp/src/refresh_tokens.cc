@@ -1,5 +1,6 @@
 #include "toolauth/idp/refresh_tokens.h"
 
+#include "toolauth/core/unix_time.h"
 #include "toolauth/jose/hash.h"
 
 namespace toolauth::idp {
@@ -8,9 +9,7 @@ namespace {
 std::int64_t seconds_of(core::Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
-core::Clock::time_point time_of(std::int64_t s) {
-  return core::Clock::time_point(std::chrono::seconds(s));
-}
+core::Clock::time_point time_of(std::int64_t s) { return core::time_at_unix_seconds(s); }
 std::string_view state_name(RefreshToken::State s) {
   switch (s) {
     case RefreshToken::State::active:

@@ -1,5 +1,6 @@
 #include "toolauth/idp/revoked_tokens.h"
 
+#include "toolauth/core/unix_time.h"
 #include "toolauth/idp/json_fields.h"
 
 namespace toolauth::idp {
@@ -28,7 +29,7 @@ void RevokedTokens::load_json(const nlohmann::json& document) {
     const auto uti = string_field(item, "uti");
     const auto expires = integer_field(item, "expires");
     if (uti.empty() || !expires) continue;
-    entries_[uti] = core::Clock::time_point(std::chrono::seconds(*expires));
+    entries_[uti] = core::time_at_unix_seconds(*expires);
   }
 }
 

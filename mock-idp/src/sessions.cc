@@ -1,5 +1,6 @@
 #include "toolauth/idp/sessions.h"
 
+#include "toolauth/core/unix_time.h"
 #include "toolauth/jose/hash.h"
 
 namespace toolauth::idp {
@@ -53,7 +54,7 @@ void SessionStore::load_json(const nlohmann::json& document) {
     auto time = [&](const char* key) {
       const std::int64_t s =
           item.contains(key) && item[key].is_number_integer() ? item[key].get<std::int64_t>() : 0;
-      return core::Clock::time_point(std::chrono::seconds(s));
+      return core::time_at_unix_seconds(s);
     };
     if (text("hash").empty()) continue;
     sessions_[text("hash")] =

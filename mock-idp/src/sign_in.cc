@@ -85,7 +85,10 @@ const Session* usable_session(IdentityProvider& idp, const http::Request& reques
   const auto* user = idp.directory().user_named(session->user);
   if (user == nullptr || !may_sign_in(idp, r, *user)) return nullptr;
   if (!r.login_hint.empty() && !iequals_ascii(r.login_hint, user->username)) return nullptr;
-  if (r.max_age && session->auth_time + std::chrono::seconds(*r.max_age) < idp.clock().now())
+  // Compared in seconds: max_age is the client's number, as large as it likes.
+  if (r.max_age &&
+      std::chrono::ceil<std::chrono::seconds>(idp.clock().now() - session->auth_time).count() >
+          *r.max_age)
     return nullptr;
   return session;
 }

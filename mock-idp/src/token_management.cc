@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "toolauth/core/unix_time.h"
 #include "toolauth/idp/client_auth.h"
 #include "toolauth/idp/fault_errors.h"
 #include "toolauth/idp/form_body.h"
@@ -57,8 +58,7 @@ core::Result<AccessToken> verify_access_token(IdentityProvider& idp, const Tenan
   // ID tokens verify too, but name no client of their own: they are not access tokens.
   if (out.uti.empty() || out.client_id.empty())
     return core::Error{core::Errc::invalid_argument, "not an access token"};
-  out.expires = core::Clock::time_point(
-      std::chrono::seconds(integer_field(verified.claims, "exp").value_or(0)));
+  out.expires = core::time_at_unix_seconds(integer_field(verified.claims, "exp").value_or(0));
   out.claims = std::move(verified.claims);
   return out;
 }

@@ -254,6 +254,23 @@ TEST_F(SignInTest, PromptNoneWithSessionAndConsentGivesACode) {
   EXPECT_TRUE(redirect_params(silent).has("code"));
 }
 
+TEST_F(SignInTest, MaxAgeOlderThanTheSignInAsksForItAgain) {
+  browser_.sign_in(authorize(caller_request()), "alice@contoso.onmicrosoft.com", "alice-Passw0rd!");
+  server_.advance_clock(std::chrono::seconds(61));
+  auto fresh = authorize(caller_request({{"prompt", "none"}, {"max_age", "120"}}));
+  EXPECT_TRUE(redirect_params(fresh).has("code"));
+  auto stale = authorize(caller_request({{"prompt", "none"}, {"max_age", "60"}}));
+  EXPECT_EQ(redirect_params(stale).get_or("error", ""), "login_required");
+}
+
+TEST_F(SignInTest, MaxAgeOverflowAttemptKeepsTheSession) {
+  // Seconds that no time_point holds: added to the sign-in time they used to overflow.
+  browser_.sign_in(authorize(caller_request()), "alice@contoso.onmicrosoft.com", "alice-Passw0rd!");
+  auto silent = authorize(caller_request({{"prompt", "none"}, {"max_age", "9223372036854775807"}}));
+  ASSERT_EQ(silent.status, 302);
+  EXPECT_TRUE(redirect_params(silent).has("code"));
+}
+
 TEST_F(SignInTest, LoginHintForAnotherUserIgnoresTheSession) {
   browser_.sign_in(authorize(caller_request()), "alice@contoso.onmicrosoft.com", "alice-Passw0rd!");
   auto silent = authorize(

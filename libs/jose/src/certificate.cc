@@ -12,6 +12,7 @@
 #include "key_access.h"
 #include "ossl.h"
 #include "toolauth/core/random.h"
+#include "toolauth/core/unix_time.h"
 #include "toolauth/jose/base64url.h"
 #include "toolauth/jose/error.h"
 #include "toolauth/jose/hash.h"
@@ -41,7 +42,7 @@ core::Result<core::Clock::time_point> to_time_point(const ASN1_TIME* time) {
   if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) {
     return openssl_error("unreadable validity time", Errc::invalid_certificate);
   }
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  return core::time_at_unix_seconds(timegm(&tm));
 }
 
 // DNS names of SANs we issue: letters, digits, '-', '.' and an optional leading "*." label.

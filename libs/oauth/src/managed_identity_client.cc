@@ -1,5 +1,6 @@
 #include "toolauth/oauth/managed_identity_client.h"
 
+#include <algorithm>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 #include <charconv>
@@ -75,9 +76,14 @@ TokenResult adapt(TokenResult result, const http::ClientResponse& response,
   }
   auto token = std::move(*result);
   if (auto expires_on = epoch_seconds(body, "expires_on")) {
-    const auto remaining = std::chrono::seconds(*expires_on) -
-                           std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch());
-    token.expires_in = std::max(std::chrono::seconds(0), remaining);
+    // In seconds and bounded: expires_on is the endpoint's number, as large as it likes.
+    const auto now_seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    const long long remaining =
+        *expires_on <= now_seconds
+            ? 0
+            : std::min<long long>(*expires_on - now_seconds, kLongestTokenLifetime.count());
+    token.expires_in = std::chrono::seconds(remaining);
   }
   if (token.token_type.empty()) token.token_type = "Bearer";
   token.scope = body.is_object() && body.contains("resource") && body["resource"].is_string()

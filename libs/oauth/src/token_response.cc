@@ -1,6 +1,9 @@
 #include "toolauth/oauth/token_response.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <regex>
 
 #include "toolauth/core/json.h"
@@ -17,16 +20,28 @@ std::optional<long long> parse_integer(std::string_view text) {
   return value;
 }
 
-// A lifetime as a number or a numeric string; nullopt for anything else.
+// A lifetime as a number or a numeric string, within ±kLongestTokenLifetime; nullopt for
+// anything else.
 std::optional<std::chrono::seconds> seconds_member(const nlohmann::json& body, const char* name) {
   const auto it = body.find(name);
   if (it == body.end()) return std::nullopt;
-  if (it->is_number_integer()) return std::chrono::seconds(it->get<long long>());
-  if (it->is_number_float()) return std::chrono::seconds(static_cast<long long>(it->get<double>()));
+  constexpr auto kLongest = kLongestTokenLifetime.count();
+  auto bounded = [](long long value) {
+    return std::chrono::seconds(std::clamp<long long>(value, -kLongest, kLongest));
+  };
+  if (it->is_number_unsigned()) {
+    return bounded(static_cast<long long>(
+        std::min<std::uint64_t>(it->get<std::uint64_t>(), static_cast<std::uint64_t>(kLongest))));
+  }
+  if (it->is_number_integer()) return bounded(it->get<long long>());
+  if (it->is_number_float()) {
+    const double value = it->get<double>();
+    if (std::isnan(value)) return std::nullopt;
+    // Clamped as a double first: converting one out of range is undefined.
+    return bounded(static_cast<long long>(std::clamp(value, -1.0 * kLongest, 1.0 * kLongest)));
+  }
   if (it->is_string()) {
-    if (auto value = parse_integer(it->get_ref<const std::string&>())) {
-      return std::chrono::seconds(*value);
-    }
+    if (auto value = parse_integer(it->get_ref<const std::string&>())) return bounded(*value);
   }
   return std::nullopt;
 }

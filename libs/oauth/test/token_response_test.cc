@@ -53,6 +53,23 @@ TEST(TokenResponseTest, MissingLifetimeMeansExpiredAtOnce) {
   }
 }
 
+TEST(TokenResponseTest, LifetimeOverflowAttemptIsTakenAsACentury) {
+  // Added to received_at, each of these used to overflow the time point.
+  for (const char* body : {R"({"access_token":"at","expires_in":1e300})",
+                           R"({"access_token":"at","expires_in":18446744073709551615})",
+                           R"({"access_token":"at","expires_in":"9223372036854775807"})"}) {
+    auto result = parse_token_response(answer(200, body), kNow);
+    ASSERT_TRUE(result.ok()) << body;
+    EXPECT_EQ(result->expires_in, kLongestTokenLifetime) << body;
+    EXPECT_EQ(result->expires_at(), kNow + kLongestTokenLifetime) << body;
+  }
+  auto negative = parse_token_response(
+      answer(200, R"({"access_token":"at","expires_in":-1e300,"ext_expires_in":-1e300})"), kNow);
+  ASSERT_TRUE(negative.ok());
+  EXPECT_EQ(negative->expires_at(), kNow);
+  EXPECT_EQ(negative->ext_expires_in, -kLongestTokenLifetime);
+}
+
 TEST(TokenResponseTest, InvalidGrantWithAadstsNeedsConsent) {
   auto e = expect_error(answer(400, R"({"error":"invalid_grant",
       "error_description":"AADSTS50173: The provided grant has expired due to it being revoked.",

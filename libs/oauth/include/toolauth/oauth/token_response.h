@@ -23,6 +23,10 @@
 
 namespace toolauth::oauth {
 
+// A lifetime a server gives beyond this is taken as this: no token lives a century, and
+// received_at + a larger one could overflow.
+inline constexpr std::chrono::seconds kLongestTokenLifetime = std::chrono::hours(24 * 365 * 100);
+
 struct TokenResponse {
   std::string access_token;
   std::string token_type;     // "Bearer" (as sent)
