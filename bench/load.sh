@@ -13,6 +13,7 @@
 #
 # Usage: bench/load.sh [path/to/toolauth]   (default build/release/cli/toolauth)
 #   LOAD_REQUESTS=N (default 1000000)  BENCH_SECONDS=N (default 10)  LOAD_CONNECTIONS=N (500)
+#   LOAD_SERVERS="mock-idp mock-mcp emulator" (the default: all three, in this order)
 # Needs wrk, curl and python3. Exits non-zero when a server has an error or a growing RSS.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,6 +21,7 @@ toolauth=${1:-$repo/build/release/cli/toolauth}
 seconds=${BENCH_SECONDS:-10}
 wanted=${LOAD_REQUESTS:-1000000}
 connections=${LOAD_CONNECTIONS:-500}
+servers=" ${LOAD_SERVERS:-mock-idp mock-mcp emulator} "
 [[ -x $toolauth ]] || { echo "load.sh: build it first: cmake --preset release && cmake --build --preset release --target toolauth" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "load.sh: wrk is missing (apt-get install wrk)" >&2; exit 2; }
 # Every connection is a file descriptor in wrk and in the server.
@@ -40,10 +42,17 @@ fetch_token
 session=$(initialize_session "$mount" "authorization: Bearer $token")
 
 rss_mb() { awk '/VmRSS/{printf "%d", $2 / 1024}' "/proc/$up_pid/status"; }
-# The RSS once the server has closed the round's connections (the last one to close gives their
-# buffers back to the system): two reads 0.2 s apart that agree, within 3 s.
+# Established TCP connections whose local port is PORT (from /proc: no extra tool needed).
+established_on() {
+  awk -v port="$(printf '%04X' "$1")" \
+    '$4 == "01" && substr($2, index($2, ":") + 1) == port' /proc/net/tcp /proc/net/tcp6 | wc -l
+}
+# settled_rss_mb PORT: the RSS once the server has closed the round's connections (the last one
+# to close gives their buffers back to the system): no connection left on PORT (within 10 s),
+# then two reads 0.2 s apart that agree (within 3 s).
 settled_rss_mb() {
   local before now
+  for _ in $(seq 100); do (($(established_on "$1") == 0)) && break; sleep 0.1; done
   now=$(rss_mb)
   for _ in $(seq 15); do
     sleep 0.2
@@ -58,13 +67,15 @@ failed=0
 # load NAME URL SCRIPT TOKEN: rounds of wrk until $wanted requests; prints one summary line.
 load() {
   local name=$1 url=$2 script=$3 bearer=$4 total=0 errors=0 round=0 first_rss= last_rss= out
+  local port=${url#https://*:}
+  port=${port%%/*}
   local started=$SECONDS
   while (( total < wanted )); do
     out=$(TOKEN=$bearer SESSION=$session wrk -t2 -c"$connections" -d"${seconds}s" --timeout 30s -s "$script" "$url" 2>&1)
     round=$((round + 1))
     total=$((total + $(awk '/requests in/{print $1}' <<<"$out")))
     errors=$((errors + $(awk '/Socket errors/{gsub(",", ""); s=$4+$6+$8+$10} /Non-2xx/{s+=$5} END{print s+0}' <<<"$out")))
-    last_rss=$(settled_rss_mb)
+    last_rss=$(settled_rss_mb "$port")
     if [[ -z $first_rss ]] && (( total * 10 >= wanted )); then first_rss=$last_rss; fi
     if grep -q 'Socket errors\|Non-2xx\|unexpected' <<<"$out"; then
       grep 'Socket errors\|Non-2xx\|unexpected' <<<"$out" | sort | uniq -c | head -5 | sed "s/^/$name: /" >&2
@@ -80,8 +91,14 @@ load() {
 
 printf '\n%s keep-alive connections, rounds of %s s, until %s requests per server\n' "$connections" "$seconds" "$wanted"
 printf '%-10s %10s %8s %7s %9s %8s %8s %5s\n' server requests errors rounds "req/s" "RSS1 MB" "RSS MB" flat
-load mock-idp "$idp/$tenant/v2.0/.well-known/openid-configuration" "$repo/bench/load/get_with_bearer.lua" ""
-load mock-mcp "$mount" "$repo/bench/mcp/tools_call.lua" "$token"
-load emulator "$alpha/connections?api-version=v1" "$repo/bench/load/get_with_bearer.lua" "$caller_token"
+if [[ $servers == *" mock-idp "* ]]; then
+  load mock-idp "$idp/$tenant/v2.0/.well-known/openid-configuration" "$repo/bench/load/get_with_bearer.lua" ""
+fi
+if [[ $servers == *" mock-mcp "* ]]; then
+  load mock-mcp "$mount" "$repo/bench/mcp/tools_call.lua" "$token"
+fi
+if [[ $servers == *" emulator "* ]]; then
+  load emulator "$alpha/connections?api-version=v1" "$repo/bench/load/get_with_bearer.lua" "$caller_token"
+fi
 curl -sf --cacert "$ca" "$idp/_admin/healthz" >/dev/null || { echo "load.sh: mock-idp is not healthy afterwards" >&2; failed=1; }
 exit $failed
