@@ -9,7 +9,6 @@ namespace {
 std::int64_t seconds_of(core::Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
-core::Clock::time_point time_of(std::int64_t s) { return core::time_at_unix_seconds(s); }
 std::string_view state_name(RefreshToken::State s) {
   switch (s) {
     case RefreshToken::State::active:
@@ -108,8 +107,8 @@ void RefreshTokenStore::load_json(const nlohmann::json& document) {
     r.scope = text("scope");
     r.resource = text("resource");
     r.session_id = text("session_id");
-    r.issued = time_of(number("issued"));
-    r.expires = time_of(number("expires"));
+    r.issued = core::time_at_unix_seconds(number("issued"));
+    r.expires = core::time_at_unix_seconds(number("expires"));
     const auto state = text("state");
     r.state = state == "active"    ? RefreshToken::State::active
               : state == "rotated" ? RefreshToken::State::rotated
