@@ -10,20 +10,7 @@
 
 namespace toolauth::conformance {
 
-namespace {
-
 using boost::asio::awaitable;
-
-nlohmann::json entries_after(const service::Journal& journal, std::uint64_t mark,
-                             std::string_view kind, std::map<std::string, std::string> where) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& e :
-       journal.query({.kind = std::string(kind), .after_seq = mark, .where = std::move(where)}))
-    out.push_back(service::Journal::to_json(e));
-  return out;
-}
-
-}  // namespace
 
 std::string describe(const DriverAnswer& answer) {
   if (std::holds_alternative<ToolResult>(answer)) return "result";
@@ -34,9 +21,7 @@ std::string describe(const DriverAnswer& answer) {
 }
 
 AgentServiceContext::AgentServiceContext(Environment* env, Driver* driver)
-    : env_(env), driver_(driver) {
-  if (env_ != nullptr) tokens_ = std::make_unique<IdpTokens>(*env_);
-}
+    : ProfileContext(env), driver_(driver) {}
 
 AgentServiceContext::~AgentServiceContext() = default;
 
@@ -70,11 +55,6 @@ std::string AgentServiceContext::mount_of(std::string_view target) const {
     if (mount.value("url", "") == target) return mount.value("name", "");
   }
   return {};
-}
-
-std::string AgentServiceContext::user_oid(std::string_view user) const {
-  const auto* found = find_named(env_->world(), "users", user);
-  return found ? found->value("oid", std::string()) : std::string();
 }
 
 const nlohmann::json* AgentServiceContext::identity(std::string_view name) const {
@@ -131,30 +111,6 @@ awaitable<std::optional<Invoked>> AgentServiceContext::invoke(ScenarioRecord& re
   co_return Invoked{request.id, std::move(*answer)};
 }
 
-awaitable<core::Result<UserAgentWalk>> AgentServiceContext::follow_consent(
-    ScenarioRecord& record, const std::string& link, const std::string& user,
-    ConsentDecision decision, const std::string& tamper_state_at) {
-  const auto* fixture = find_named(env_->world(), "users", user);
-  if (fixture == nullptr)
-    co_return core::Error{core::make_error_code(core::Errc::not_found), "no user " + user};
-  record.step("the headless user agent opens the consent link as " + user + " and " +
-              (decision == ConsentDecision::approve ? "approves" : "declines"));
-  UserAgent browser(env_->client(),
-                    {fixture->value("username", ""), fixture->value("password", "")});
-  if (!tamper_state_at.empty()) {
-    record.step("the user agent changes the state on its way back to " + tamper_state_at);
-    browser.tamper_state_at(tamper_state_at);
-  }
-  auto walk = co_await browser.open(link, decision);
-  if (walk.ok()) {
-    record.observe({{"consent_walk", walk->trail},
-                    {"final_status", walk->final_status},
-                    {"signed_in", walk->signed_in},
-                    {"consent_shown", walk->consent_shown}});
-  }
-  co_return walk;
-}
-
 awaitable<bool> AgentServiceContext::without_consents(ScenarioRecord& record,
                                                       std::vector<std::string> users) {
   for (const auto& user : users) {
@@ -204,19 +160,6 @@ awaitable<std::optional<Invoked>> AgentServiceContext::ensure_consent(ScenarioRe
     co_return std::nullopt;
   }
   co_return invoked;
-}
-
-std::uint64_t AgentServiceContext::idp_mark() const { return env_->idp_journal().last_seq(); }
-std::uint64_t AgentServiceContext::mcp_mark() const { return env_->mcp_journal().last_seq(); }
-
-nlohmann::json AgentServiceContext::idp_since(std::uint64_t mark, std::string_view kind) const {
-  return entries_after(env_->idp_journal(), mark, kind, {});
-}
-
-nlohmann::json AgentServiceContext::mcp_since(std::uint64_t mark, std::string_view mount) const {
-  std::map<std::string, std::string> where;
-  if (!mount.empty()) where["mount"] = std::string(mount);
-  return entries_after(env_->mcp_journal(), mark, "mcp", std::move(where));
 }
 
 namespace {
@@ -302,15 +245,9 @@ awaitable<bool> AgentServiceContext::refuse_tokens(ScenarioRecord& record, const
   co_return true;
 }
 
-void AgentServiceContext::on_cleanup(std::function<awaitable<void>()> undo) {
-  cleanups_.push_back(std::move(undo));
-}
-
 awaitable<void> AgentServiceContext::after_scenario() {
   if (env_ == nullptr) co_return;
-  auto cleanups = std::move(cleanups_);
-  cleanups_.clear();
-  for (auto it = cleanups.rbegin(); it != cleanups.rend(); ++it) co_await (*it)();
+  co_await run_cleanups();
   if (env_->clock().offset() != core::Clock::duration::zero()) env_->clock().reset();
   (void)co_await idp_admin(http::Method::delete_, "lifetimes");
   (void)co_await idp_admin(http::Method::delete_, "faults");

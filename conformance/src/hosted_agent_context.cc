@@ -11,15 +11,6 @@ namespace {
 
 using boost::asio::awaitable;
 
-nlohmann::json entries_after(const service::Journal& journal, std::uint64_t mark,
-                             std::string_view kind, std::map<std::string, std::string> where) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& e :
-       journal.query({.kind = std::string(kind), .after_seq = mark, .where = std::move(where)}))
-    out.push_back(service::Journal::to_json(e));
-  return out;
-}
-
 core::Error failure(std::string detail) {
   return core::Error{core::make_error_code(core::Errc::invalid_argument), std::move(detail)};
 }
@@ -50,9 +41,7 @@ std::string describe(const HostedAnswer& a) {
          a.answer.value("message", "").substr(0, 200);
 }
 
-HostedAgentContext::HostedAgentContext(Environment* env) : env_(env) {
-  if (env_ != nullptr) tokens_ = std::make_unique<IdpTokens>(*env_);
-}
+HostedAgentContext::HostedAgentContext(Environment* env) : ProfileContext(env) {}
 
 HostedAgentContext::~HostedAgentContext() = default;
 
@@ -68,11 +57,6 @@ Scenario HostedAgentContext::scenario(std::string id, std::string title, Severit
   s.steps = std::move(steps);
   s.body = std::move(body);
   return s;
-}
-
-std::string HostedAgentContext::user_oid(std::string_view user) const {
-  const auto* found = find_named(env_->world(), "users", user);
-  return found ? found->value("oid", std::string()) : std::string();
 }
 
 std::string HostedAgentContext::agent_identity_client_id() const {
@@ -229,25 +213,6 @@ awaitable<std::optional<HostedAnswer>> HostedAgentContext::ask(ScenarioRecord& r
   co_return out;
 }
 
-awaitable<core::Result<UserAgentWalk>> HostedAgentContext::follow_consent(
-    ScenarioRecord& record, const std::string& link, const std::string& user,
-    ConsentDecision decision) {
-  const auto* fixture = find_named(env_->world(), "users", user);
-  if (fixture == nullptr) co_return failure("no user " + user);
-  record.step("the headless user agent opens the consent link as " + user + " and " +
-              (decision == ConsentDecision::approve ? "approves" : "declines"));
-  UserAgent browser(env_->client(),
-                    {fixture->value("username", ""), fixture->value("password", "")});
-  auto walk = co_await browser.open(link, decision);
-  if (walk.ok()) {
-    record.observe({{"consent_walk", walk->trail},
-                    {"final_status", walk->final_status},
-                    {"signed_in", walk->signed_in},
-                    {"consent_shown", walk->consent_shown}});
-  }
-  co_return walk;
-}
-
 awaitable<core::Result<void>> HostedAgentContext::forget(const std::string& user) {
   auto answer = co_await env_->client().send(
       {.method = http::Method::delete_,
@@ -315,29 +280,6 @@ awaitable<std::optional<std::pair<int, nlohmann::json>>> HostedAgentContext::too
                   {"status", response->status},
                   {"body", parsed}});
   co_return std::pair{response->status, std::move(parsed)};
-}
-
-std::uint64_t HostedAgentContext::idp_mark() const { return env_->idp_journal().last_seq(); }
-std::uint64_t HostedAgentContext::mcp_mark() const { return env_->mcp_journal().last_seq(); }
-
-nlohmann::json HostedAgentContext::idp_since(std::uint64_t mark, std::string_view kind) const {
-  return entries_after(env_->idp_journal(), mark, kind, {});
-}
-
-nlohmann::json HostedAgentContext::mcp_since(std::uint64_t mark, std::string_view mount) const {
-  std::map<std::string, std::string> where;
-  if (!mount.empty()) where["mount"] = std::string(mount);
-  return entries_after(env_->mcp_journal(), mark, "mcp", std::move(where));
-}
-
-void HostedAgentContext::on_cleanup(std::function<awaitable<void>()> undo) {
-  cleanups_.push_back(std::move(undo));
-}
-
-awaitable<void> HostedAgentContext::after_scenario() {
-  auto cleanups = std::move(cleanups_);
-  cleanups_.clear();
-  for (auto it = cleanups.rbegin(); it != cleanups.rend(); ++it) co_await (*it)();
 }
 
 }  // namespace toolauth::conformance

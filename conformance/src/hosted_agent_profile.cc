@@ -149,6 +149,6 @@ std::vector<JournalSource> HostedAgentProfile::journals() {
           in_process_journal("mcp", env_->mcp_journal())};
 }
 
-awaitable<void> HostedAgentProfile::after_scenario() { co_await context_->after_scenario(); }
+awaitable<void> HostedAgentProfile::after_scenario() { co_await context_->run_cleanups(); }
 
 }  // namespace toolauth::conformance

@@ -23,9 +23,7 @@
 // IUT it undoes with on_cleanup() (run after the scenario, even when it stopped half way).
 
 #include <boost/asio/awaitable.hpp>
-#include <functional>
 #include <map>
-#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -33,9 +31,8 @@
 
 #include "toolauth/conformance/driver.h"
 #include "toolauth/conformance/environment.h"
-#include "toolauth/conformance/idp_tokens.h"
+#include "toolauth/conformance/profile_context.h"
 #include "toolauth/conformance/scenario.h"
-#include "toolauth/conformance/user_agent.h"
 
 namespace toolauth::conformance {
 
@@ -61,15 +58,13 @@ struct Invoked {
   DriverAnswer answer;
 };
 
-class AgentServiceContext {
+class AgentServiceContext : public ProfileContext {
  public:
   // `env` and `driver` may be null (listing only).
   AgentServiceContext(Environment* env, Driver* driver);
   ~AgentServiceContext();
 
-  Environment& env() { return *env_; }
   Driver& driver() { return *driver_; }
-  IdpTokens& tokens() { return *tokens_; }
   const nlohmann::json& setup() const { return setup_; }
   void set_setup(nlohmann::json setup) { setup_ = std::move(setup); }
   // The IUT's OAuth callback URLs (its setup answer), as registered at mock-idp.
@@ -91,7 +86,6 @@ class AgentServiceContext {
                                    std::string_view project = "alpha");
   // The mock-mcp mount a target URL points at ("" when none).
   std::string mount_of(std::string_view target) const;
-  std::string user_oid(std::string_view user) const;
   const nlohmann::json* identity(std::string_view name) const;
 
   // --- acting as a user -------------------------------------------------------------------
@@ -102,12 +96,6 @@ class AgentServiceContext {
   // shape, never a token). A transport failure or missing token aborts the record, a call the
   // driver answers "unsupported" skips it; both answer nullopt.
   boost::asio::awaitable<std::optional<Invoked>> invoke(ScenarioRecord& record, Invocation call);
-  // The headless user agent opens a consent link as `user` and approves or declines; the walk
-  // is observed (trail, final status), never the password. `tamper_state_at`: see
-  // UserAgent::tamper_state_at (a redirect URI of the IUT).
-  boost::asio::awaitable<core::Result<UserAgentWalk>> follow_consent(
-      ScenarioRecord& record, const std::string& link, const std::string& user,
-      ConsentDecision decision, const std::string& tamper_state_at = {});
   // Makes the IUT forget the delegated tokens of `users` now and again after the scenario
   // (Driver::forget_consents), so the scenario starts from "never consented" and leaves no
   // consent behind. False when it cannot: the record is skipped (unsupported) or aborted.
@@ -118,14 +106,6 @@ class AgentServiceContext {
   // that returned a result; anything else aborts the record and answers nullopt.
   boost::asio::awaitable<std::optional<Invoked>> ensure_consent(ScenarioRecord& record,
                                                                 Invocation call);
-
-  // --- evidence ---------------------------------------------------------------------------
-  std::uint64_t idp_mark() const;
-  std::uint64_t mcp_mark() const;
-  // Journal entries after a mark, oldest first ({"seq","at","kind",...fields}); `kind` ""
-  // for all kinds. mcp_since filters on the mount ("" for all) and kind "mcp".
-  nlohmann::json idp_since(std::uint64_t mark, std::string_view kind = "") const;
-  nlohmann::json mcp_since(std::uint64_t mark, std::string_view mount = "") const;
 
   // --- changing the world -----------------------------------------------------------------
   // A call to an admin plane (<server>/_admin/<path>); non-2xx is an error naming the answer.
@@ -158,15 +138,11 @@ class AgentServiceContext {
   // tokens (jti hashes, as its journal shows them) until the scenario ends.
   boost::asio::awaitable<bool> refuse_tokens(ScenarioRecord& record, const std::string& mount,
                                              const std::vector<std::string>& jti_hashes);
-  // Runs after the current scenario (last registered first).
-  void on_cleanup(std::function<boost::asio::awaitable<void>()> undo);
   // Resets the clock, token lifetimes and faults and runs the cleanups.
   boost::asio::awaitable<void> after_scenario();
 
  private:
-  Environment* env_;
   Driver* driver_;
-  std::unique_ptr<IdpTokens> tokens_;
   nlohmann::json setup_ = nlohmann::json::object();
   std::vector<std::string> redirect_uris_;
   std::set<std::string> capabilities_;
@@ -175,7 +151,6 @@ class AgentServiceContext {
     core::Clock::duration offset;
   };
   std::map<std::string, CachedToken> caller_tokens_;
-  std::vector<std::function<boost::asio::awaitable<void>()>> cleanups_;
   std::uint64_t invocations_ = 0;
 };
 

@@ -15,17 +15,13 @@
 // for --list.
 
 #include <boost/asio/awaitable.hpp>
-#include <functional>
 #include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "toolauth/conformance/environment.h"
-#include "toolauth/conformance/idp_tokens.h"
+#include "toolauth/conformance/profile_context.h"
 #include "toolauth/conformance/scenario.h"
-#include "toolauth/conformance/user_agent.h"
 
 namespace toolauth::conformance {
 
@@ -59,14 +55,11 @@ struct HostedAnswer {
   nlohmann::json consent_item;              // that item without its link
 };
 
-class HostedAgentContext {
+class HostedAgentContext : public ProfileContext {
  public:
   // `env` may be null (listing only).
   explicit HostedAgentContext(Environment* env);
   ~HostedAgentContext();
-
-  Environment& env() { return *env_; }
-  IdpTokens& tokens() { return *tokens_; }
 
   // A scenario of this profile: id "hosted-agent/<group>/<name>".
   Scenario scenario(std::string id, std::string title, Severity severity,
@@ -74,7 +67,6 @@ class HostedAgentContext {
                     Scenario::Body body) const;
 
   // --- the world ------------------------------------------------------------------------
-  std::string user_oid(std::string_view user) const;
   // The client id and object id of the agent identity the hosted agent under test acts as.
   std::string agent_identity_client_id() const;
   std::string agent_identity_oid() const;
@@ -97,11 +89,6 @@ class HostedAgentContext {
   // `{"toolauth":"call","tool":"<label>___whoami","arguments":{}}`, with `call_id` when given.
   static nlohmann::json call_instruction(std::string_view label, std::string_view tool = "whoami",
                                          std::optional<std::string> call_id = std::nullopt);
-  // The headless user agent opens a consent link as `user` (observed: trail, final status).
-  boost::asio::awaitable<core::Result<UserAgentWalk>> follow_consent(ScenarioRecord& record,
-                                                                     const std::string& link,
-                                                                     const std::string& user,
-                                                                     ConsentDecision decision);
   // The emulator forgets the user's delegated tokens now and after the scenario. False when
   // it could not (the record is aborted).
   boost::asio::awaitable<bool> without_consents(ScenarioRecord& record,
@@ -116,24 +103,12 @@ class HostedAgentContext {
   boost::asio::awaitable<std::optional<std::pair<int, nlohmann::json>>> toolbox_request(
       ScenarioRecord& record, const std::string& token, nlohmann::json rpc, http::Headers headers);
 
-  // --- evidence ---------------------------------------------------------------------------
-  std::uint64_t idp_mark() const;
-  std::uint64_t mcp_mark() const;
-  nlohmann::json idp_since(std::uint64_t mark, std::string_view kind = "") const;
-  nlohmann::json mcp_since(std::uint64_t mark, std::string_view mount = "") const;
-
-  void on_cleanup(std::function<boost::asio::awaitable<void>()> undo);
-  boost::asio::awaitable<void> after_scenario();
-
  private:
   boost::asio::awaitable<core::Result<std::string>> token_request(
       std::map<std::string, std::string> form);
   boost::asio::awaitable<core::Result<void>> forget(const std::string& user);
 
-  Environment* env_;
-  std::unique_ptr<IdpTokens> tokens_;
   std::map<std::string, std::string> caller_tokens_;
-  std::vector<std::function<boost::asio::awaitable<void>()>> cleanups_;
 };
 
 // The instruction answers' kinds, for checks: "result", "error <status> <code>", "consent
